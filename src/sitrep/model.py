@@ -109,6 +109,7 @@ class Quantity(Span):
     place: Place | None = None
     source: dict[str, Any] | None = None  # {"name", "actor_id"} or {"quote_id"}
     event_id: str | None = None
+    term: str | None = None  # the reporting term as written, normalised ("fled", "sheltered", "shot dead", ...)
 
 
 class ActorRef(Record):

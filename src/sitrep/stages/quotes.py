@@ -1,29 +1,672 @@
-"""`sitrep_quotes`: Direct, indirect and mixed quotes with their cue and resolved speaker.
+"""`sitrep_quotes`: direct, indirect and mixed quotes with their cue and resolved speaker.
 
-Writes `doc._.quotes`. This is the stage's room; its issue fills in the method.
+Writes `doc._.quotes`, a list of `sitrep.model.Quote` in text order with ids Q1, Q2, ...
+
+Method (rules over the dependency parse; no trained weights):
+
+1. **Quote marks.** A single pass over each paragraph pairs opening and closing marks of every style
+   (straight `"`, curly `“ ”`, low `„`, guillemets `« »`, curly single `‘ ’` at top level). It never
+   refuses a text: a mark that has no partner is closed at the end of its paragraph (the newspaper
+   convention for quotes that run on into the next paragraph), a second opener inside an open quote
+   either closes it (when it sits where a closer would) or restarts it, and single marks nested
+   inside double quotes are left alone.
+2. **Cues.** A cue is a reporting or cognition verb from a general English lexicon (say, tell, add,
+   describe, hail, term, deny, warn, ...), the preposition pair "according to", or a few multi-word
+   verb phrases ("cast doubt on"). A cue inside a quotation is someone else's speech and is skipped.
+3. **Content.** A cue's content is its clausal complement (`ccomp`, with its "that"), its `xcomp`
+   ("promised to ..."), for "according to" the rest of the clause, and for verbs that take a
+   nominal message ("described X as ...", "termed X ...") the object phrase when that phrase holds a
+   quotation. A content that is wholly one quotation is a `direct` quote, one that holds quoted
+   words is `mixed`, anything else is `indirect`.
+4. **Quotations left over** (not inside any content) look for a cue through the parse: up the head
+   chain from the quotation (fragments: 'calling the siege a "crime"'), or a parenthetical cue
+   attached to the quotation ('"...," he said'), else the nearest cue in the same sentence. A
+   paragraph-initial quotation with no cue continues the previous quote's speaker (news style for a
+   speaker quoted over several paragraphs). Quoted fragments with no cue (scare quotes, titles) are
+   not reported.
+5. **Speaker.** The cue's `nsubj` (inherited through `conj`/`advcl`/`xcomp` chains when the cue
+   verb has none, e.g. 'X ..., calling ...'), the passive agent, or the object of "according to";
+   an appositive name replaces a bare title ('the deputy minister, Jane Doe'). The speaker's span is
+   that local mention; its `name` and `actor_id` come from the actor it maps to
+   (`sitrep.stages.actors.actor_at`): a pronoun ("he") maps to the last preceding person actor, a
+   definite title ("the minister") to the last person introduced with that title, other phrases
+   ("officials", "the US") keep their own text. An unresolved pronoun leaves the speaker null.
 """
 
 from __future__ import annotations
 
-from spacy.language import Language
-from spacy.tokens import Doc
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from sitrep.model import Quote, Speaker
+from sitrep.model import Span as TextSpan
+from sitrep.stages.actors import actor_at
 from sitrep.stages.base import register_extension
 
+# Cues whose infinitive complement is the message ("promised to ...", "urged them to ..."); for the
+# other cue verbs an xcomp is control ("agreed to reduce", "continued to fight"), not reported speech.
+XCOMP_CUES: frozenset[str] = frozenset("""
+promise pledge vow swear threaten warn urge ask call demand request encourage plead appeal beg implore
+order instruct advise recommend refuse decline hope want wish plan intend seek vow offer propose
+claim appear seem
+""".split())
 
-@Language.factory("sitrep_quotes", assigns=["doc._.quotes"], default_config={})
-def make_quotes(nlp: Language, name: str) -> QuotesStage:
-    return QuotesStage(nlp, name)
+# Reporting, claiming and stance verbs (general English, by lemma). Cognition verbs ("believe",
+# "think") count too: an attribution is any content ascribed to a source (PolNeAR's definition).
+CUE_VERBS: frozenset[str] = XCOMP_CUES | frozenset("""
+say tell add state claim assert insist argue contend maintain note observe remark comment explain
+announce declare report reveal disclose confirm deny acknowledge admit concede allege accuse charge
+warn caution threaten promise pledge vow vowed vow swear predict forecast estimate suggest propose
+recommend urge call demand ask request question wonder reply respond retort answer counter rebut
+write tweet post blog email text publish tell inform brief testify recall recount describe
+characterize characterise term dub label brand hail praise laud applaud welcome commend
+criticize criticise condemn denounce slam blast attack decry lament complain reject dismiss
+dispute refute contradict doubt believe think feel know consider expect hope fear worry suspect
+agree disagree conclude find show indicate suggest signal stress emphasize emphasise underline
+highlight point mention cite quote joke muse concede boast brag vowed reiterate repeat continue
+conclude summarize summarise imply hint predict guarantee assure reassure announce proclaim
+encourage plead appeal beg implore insist order instruct advise recommend
+""".split())
+
+# Cues whose nominal object carries the message when it holds quoted words ('described X as "..."').
+NOMINAL_CUES: frozenset[str] = frozenset("""
+describe characterize characterise term dub label brand call hail praise laud welcome criticize
+criticise condemn denounce reject dismiss deny confirm announce cite promise pledge vow demand
+""".split())
+
+# Verb + object + preposition idioms that report a stance ("cast doubt on the claims").
+PHRASAL_CUES: dict[str, frozenset[str]] = {
+    "cast": frozenset({"doubt"}),
+    "put": frozenset({"doubt"}),
+    "raise": frozenset({"doubt", "concern", "concerns", "question", "questions"}),
+    "voice": frozenset({"concern", "concerns", "doubt", "doubts", "support", "opposition"}),
+    "express": frozenset({"concern", "concerns", "doubt", "doubts", "hope", "optimism", "support", "regret"}),
+    "make": frozenset({"clear"}),
+}
+
+# Nouns that name a person by office; "the minister said" resolves to the person introduced so.
+TITLE_NOUNS: frozenset[str] = frozenset("""
+minister president prime premier chancellor secretary spokesman spokeswoman spokesperson official
+governor mayor senator congressman congresswoman representative ambassador envoy diplomat general
+commander chief head leader director chairman chairwoman chair negotiator candidate nominee
+king queen prince emir sheikh pope cardinal bishop judge prosecutor attorney lawyer adviser advisor
+aide analyst expert professor doctor officer captain colonel lieutenant sergeant admiral marshal
+""".split())
+
+MALE = frozenset({"he", "him", "his", "himself"})
+FEMALE = frozenset({"she", "her", "hers", "herself"})
+NONPERSON = frozenset({"it", "its", "itself"})
+PLURAL = frozenset({"they", "them", "their", "themselves"})
+PRONOUNS = MALE | FEMALE | NONPERSON | PLURAL | frozenset({"i", "we", "you", "one"})
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+# Arcs through which a subject-less cue inherits its head verb's subject ("X said ... and added").
+INHERIT_DEPS = frozenset({"conj", "advcl", "xcomp", "acl", "relcl", "pcomp", "ccomp", "parataxis"})
+CONTENT_DEPS = frozenset({"ccomp", "xcomp"})
+
+
+OPENERS_DOUBLE = "“„«"
+CLOSERS_DOUBLE = "”»"
+QUOTE_CHARS = frozenset("\"“”„«»‘’'")
+_PARAGRAPH = re.compile(r"[^\n]+")
+_SPACE_OR_OPEN = frozenset(" \t\u00a0([{—–-/")
+
+
+@Language.factory(
+    "sitrep_quotes",
+    assigns=["doc._.quotes"],
+    requires=["token.dep", "token.lemma", "doc.ents"],
+    default_config={"max_continuation_paragraphs": 2, "keep_uncued_sentences": True},
+)
+def make_quotes(
+    nlp: Language, name: str, max_continuation_paragraphs: int, keep_uncued_sentences: bool
+) -> QuotesStage:
+    return QuotesStage(
+        nlp, name, max_continuation_paragraphs=max_continuation_paragraphs,
+        keep_uncued_sentences=keep_uncued_sentences,
+    )
+
+
+@dataclass
+class _Draft:
+    """A quote under construction, in token and character coordinates."""
+
+    start: int  # char offsets of the content
+    end: int
+    kind: str
+    cue: Token | None = None
+    cue_end: Token | None = None  # last token of a multi-word cue ("according to")
+    speaker: SpacySpan | None = None
+    quotes: list[tuple[int, int]] = field(default_factory=list)  # quotation marks spans inside
 
 
 class QuotesStage:
     """Direct, indirect and mixed quotes with their cue and resolved speaker."""
 
-    def __init__(self, nlp: Language, name: str = "sitrep_quotes") -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "sitrep_quotes",
+        *,
+        max_continuation_paragraphs: int = 2,
+        keep_uncued_sentences: bool = True,
+    ) -> None:
         self.name = name
+        self.max_continuation_paragraphs = max_continuation_paragraphs
+        self.keep_uncued_sentences = keep_uncued_sentences
         register_extension("article")
+        register_extension("actors")
         register_extension("quotes")
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.quotes = []
+        """Find quotations and attributions in `doc`; set `doc._.quotes` (text order, ids Q1...)."""
+        doc._.quotes = self.extract(doc)
         return doc
+
+    # ------------------------------------------------------------------ pipeline of one doc
+    def extract(self, doc: Doc) -> list[Quote]:
+        marks = find_quotations(doc.text)
+        in_quote = _token_quote_index(doc, marks)
+        drafts = self._attributions(doc, marks, in_quote)
+        drafts.extend(self._leftover_quotations(doc, marks, in_quote, drafts))
+        drafts.sort(key=lambda d: (d.start, d.end))
+        return self._finish(doc, drafts)
+
+    def _attributions(self, doc: Doc, marks: list[tuple[int, int]], in_quote: list[int]) -> list[_Draft]:
+        """Cue-driven attributions: each cue with its content span."""
+        drafts: list[_Draft] = []
+        seen: set[tuple[int, int]] = set()
+        for token in doc:
+            if in_quote[token.i] >= 0:
+                continue  # reported speech inside a quotation belongs to the quoted person
+            draft = None
+            if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+                draft = _according_to(doc, token)
+            elif token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in CUE_VERBS:
+                draft = _verb_attribution(token, in_quote, marks)
+            elif token.pos_ == "VERB" and token.lemma_.lower() in PHRASAL_CUES:
+                draft = _phrasal_attribution(token)
+            if draft is None or draft.end <= draft.start:
+                continue
+            key = (draft.start, draft.end)
+            if key in seen:
+                continue
+            seen.add(key)
+            draft.quotes = [m for m in marks if m[0] < draft.end and m[1] > draft.start]
+            # a quotation cut by the parse ('as "significant,"' loses its closing mark) is taken whole
+            for qs, qe in draft.quotes:
+                if draft.start <= qs and qe > draft.end:
+                    draft.end = qe
+                elif qs < draft.start < qe <= draft.end:
+                    draft.start = qs
+            draft.kind = _kind(doc.text, draft.start, draft.end, draft.quotes)
+            drafts.append(draft)
+        return drafts
+
+    def _leftover_quotations(
+        self, doc: Doc, marks: list[tuple[int, int]], in_quote: list[int], drafts: list[_Draft]
+    ) -> list[_Draft]:
+        """Quotations not inside any attribution's content: find their cue, or continue a speaker."""
+        covered = [(d.start, d.end) for d in drafts]
+        out: list[_Draft] = []
+        for qi, (qs, qe) in enumerate(marks):
+            if any(s <= qs + 1 and qe - 1 <= e for s, e in covered):
+                continue
+            span = doc.char_span(qs, qe, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            cue = _cue_for_quotation(doc, span, in_quote, qi)
+            opens_sentence = _starts_paragraph(doc.text, qs) or span.start == span.sent.start
+            whole = opens_sentence or _is_sentence_like(span)
+            if cue is None and not (opens_sentence and whole and self.keep_uncued_sentences):
+                continue  # a scare quote or a title inside a sentence, not speech
+            draft = _Draft(start=qs, end=qe, kind="direct" if whole else "mixed", cue=cue, quotes=[(qs, qe)])
+            if cue is not None:
+                draft.speaker = _speaker_of_cue(cue)
+                draft.cue_end = cue
+            out.append(draft)
+        return out
+
+    def _finish(self, doc: Doc, drafts: list[_Draft]) -> list[Quote]:
+        """Resolve speakers to actors, continue speakers over uncued paragraphs, give ids."""
+        quotes: list[Quote] = []
+        last: tuple[Speaker | None, int] = (None, -1)  # the previous speaker and its paragraph number
+        for draft in drafts:
+            speaker = _resolve_speaker(doc, draft.speaker) if draft.speaker is not None else None
+            paragraph = doc.text.count("\n", 0, draft.start)
+            if speaker is None and draft.cue is None and last[0] is not None:
+                # only a quotation that opens its paragraph continues the previous speaker
+                if _starts_paragraph(doc.text, draft.start) and paragraph - last[1] <= self.max_continuation_paragraphs:
+                    speaker = last[0]
+            cue = None
+            if draft.cue is not None:
+                end_token = draft.cue_end if draft.cue_end is not None else draft.cue
+                cue = TextSpan(text=doc.text[draft.cue.idx:end_token.idx + len(end_token)],
+                               start=draft.cue.idx, end=end_token.idx + len(end_token))
+            quotes.append(Quote(
+                id=f"Q{len(quotes) + 1}", text=doc.text[draft.start:draft.end], start=draft.start,
+                end=draft.end, kind=draft.kind, speaker=speaker, cue=cue,
+            ))
+            if speaker is not None:
+                last = (speaker, paragraph)
+        return quotes
+
+
+# ---------------------------------------------------------------------- quotation marks
+def find_quotations(text: str) -> list[tuple[int, int]]:
+    """Character spans (marks included) of every top-level quotation in `text`, in order.
+
+    Copes with any mark style and with unbalanced marks: never raises, an unclosed quotation ends
+    with its paragraph.
+    """
+    spans: list[tuple[int, int]] = []
+    for match in _PARAGRAPH.finditer(text):
+        spans.extend(_paragraph_quotations(text, match.start(), match.end()))
+    return spans
+
+
+def _paragraph_quotations(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    open_at = -1  # start of the open double quotation
+    open_char = ""
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch in OPENERS_DOUBLE or ch in CLOSERS_DOUBLE or ch == '"':
+            before = text[i - 1] if i > start else " "
+            after = text[i + 1] if i + 1 < end else " "
+            looks_open = before in _SPACE_OR_OPEN or before in "“‘\"'" or i == start
+            looks_close = not before.isspace() and (not after.isalnum() or i + 1 == end)
+            if open_at < 0:
+                if ch in CLOSERS_DOUBLE and ch != "»":
+                    pass  # stray closer: nothing open
+                elif ch == "»" and not looks_open:
+                    pass
+                else:
+                    open_at, open_char = i, ch
+            else:
+                closes = (
+                    ch in CLOSERS_DOUBLE
+                    or (ch == '"' and (looks_close or not looks_open))
+                    or (ch in "“„" and looks_close and not looks_open)
+                    or (ch == "«" and open_char == "»")
+                )
+                if closes:
+                    if i - open_at > 1:
+                        spans.append((open_at, i + 1))
+                    open_at = -1
+                else:
+                    open_at, open_char = i, ch  # the earlier opener had no closer: restart here
+        elif ch == "‘" and open_at < 0:
+            close = _single_close(text, i, end)
+            if close > 0:
+                spans.append((i, close))
+                i = close
+                continue
+        i += 1
+    if open_at >= 0:
+        stop = end
+        while stop > open_at + 1 and text[stop - 1].isspace():
+            stop -= 1
+        if stop - open_at > 2:
+            spans.append((open_at, stop))
+    return spans
+
+
+def _single_close(text: str, i: int, end: int) -> int:
+    """End (exclusive) of a top-level ‘single-quoted’ span opened at i, or -1 if it is not one."""
+    before = text[i - 1] if i > 0 else " "
+    if not (before in _SPACE_OR_OPEN or before == "\n" or i == 0):
+        return -1
+    j = text.find("’", i + 1, min(end, i + 400))
+    while j > 0:
+        after = text[j + 1] if j + 1 < end else " "
+        if not after.isalnum() and not text[j - 1].isspace():
+            return j + 1
+        j = text.find("’", j + 1, min(end, i + 400))
+    return -1
+
+
+def _token_quote_index(doc: Doc, marks: list[tuple[int, int]]) -> list[int]:
+    """For each token, the index of the quotation holding it (marks excluded), else -1."""
+    index = [-1] * len(doc)
+    qi = 0
+    for token in doc:
+        while qi < len(marks) and marks[qi][1] <= token.idx:
+            qi += 1
+        if qi < len(marks) and marks[qi][0] < token.idx < marks[qi][1] - 1:
+            index[token.i] = qi
+    return index
+
+
+def _starts_paragraph(text: str, pos: int) -> bool:
+    j = pos - 1
+    while j >= 0 and text[j] in " \t\u00a0":
+        j -= 1
+    return j < 0 or text[j] == "\n"
+
+
+def _is_sentence_like(span: SpacySpan) -> bool:
+    """A quotation that holds a full clause with its subject, or several sentences."""
+    inner = [t for t in span if not t.is_punct]
+    if len(inner) < 4:
+        return False
+    return any(t.dep_ in SUBJECT_DEPS for t in inner) and any(t.pos_ in ("VERB", "AUX") for t in inner)
+
+
+# ---------------------------------------------------------------------- cues and contents
+def _subtree_bounds(token: Token) -> tuple[int, int]:
+    return token.left_edge.i, token.right_edge.i
+
+
+def _trim(doc: Doc, first: int, last: int) -> tuple[int, int] | None:
+    """Character bounds of tokens first..last without edge punctuation (quote marks kept)."""
+    while first <= last and doc[first].is_punct and doc[first].text not in QUOTE_CHARS:
+        first += 1
+    while last >= first and doc[last].is_punct and doc[last].text not in QUOTE_CHARS:
+        last -= 1
+    # a lone closing mark at the start or opening mark at the end belongs elsewhere
+    while first <= last and doc[first].text in "”»’":
+        first += 1
+    while last >= first and doc[last].text in "“„«‘":
+        last -= 1
+    if first > last:
+        return None
+    return doc[first].idx, doc[last].idx + len(doc[last])
+
+
+def _kind(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> str:
+    """`direct` when one quotation fills the content, `mixed` when quoted words are inside."""
+    if not quotes:
+        return "indirect"
+    inside = sum(min(end, e) - max(start, s) for s, e in quotes if min(end, e) > max(start, s))
+    content = sum(1 for ch in text[start:end] if not ch.isspace())
+    quoted = inside - sum(1 for s, e in quotes for ch in text[max(s, start):min(e, end)] if ch.isspace())
+    return "direct" if content and quoted / content >= 0.9 else "mixed"
+
+
+def _verb_attribution(cue: Token, in_quote: list[int], marks: list[tuple[int, int]]) -> _Draft | None:
+    """A cue verb's content: its clausal complement, else a quoted nominal message."""
+    doc = cue.doc
+    lemma = cue.lemma_.lower()
+    complements = [
+        c for c in cue.children if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and lemma in XCOMP_CUES)
+    ]
+    if not complements and lemma in NOMINAL_CUES:
+        # 'described the talks as "significant"': the object phrase counts only with quoted words
+        nominal = [c for c in cue.children if c.dep_ in ("dobj", "prep", "oprd", "attr", "dative") and c.i > cue.i]
+        if nominal:
+            first = min(c.left_edge.i for c in nominal)
+            last = max(c.right_edge.i for c in nominal)
+            if any(in_quote[i] >= 0 for i in range(first, last + 1)):
+                complements = nominal
+    if not complements:
+        # parenthetical cue: '"...," he said' parses as said -> parataxis/ccomp of the quoted verb
+        head = cue.head
+        if cue.dep_ in ("parataxis", "ccomp") and head.i != cue.i and head.i < cue.i:
+            first, _ = _subtree_bounds(head)
+            last = cue.left_edge.i - 1
+            bounds = _trim(doc, first, last)
+            if bounds is None:
+                return None
+            return _Draft(start=bounds[0], end=bounds[1], kind="", cue=cue, speaker=_speaker_of_cue(cue))
+        return None
+    if cue.dep_ == "aux" or (cue.pos_ == "AUX" and lemma not in ("say", "tell")):
+        return None
+    first = min(c.left_edge.i for c in complements)
+    last = max(c.right_edge.i for c in complements)
+    if first <= cue.i <= last:
+        return None
+    bounds = _trim(doc, first, last)
+    if bounds is None:
+        return None
+    speaker = _speaker_of_cue(cue)
+    if speaker is None and all(c.dep_ == "xcomp" for c in complements):
+        return None
+    return _Draft(start=bounds[0], end=bounds[1], kind="", cue=cue, speaker=speaker)
+
+
+def _according_to(doc: Doc, according: Token) -> _Draft | None:
+    """'According to X, Y' -> content Y (the clause around the phrase), speaker X."""
+    to = doc[according.i + 1]
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        return None
+    phrase_first = according.i
+    phrase_last = pobj.right_edge.i
+    sent = according.sent
+    # the clause the phrase modifies: the head verb's subtree, minus the phrase itself
+    anchor = according.head if according.head.i != according.i else sent.root
+    first, last = _subtree_bounds(anchor)
+    first, last = max(first, sent.start), min(last, sent.end - 1)
+    if phrase_first <= first:
+        first = phrase_last + 1
+    elif phrase_last >= last:
+        last = phrase_first - 1
+    else:
+        # phrase in the middle: take the longer side (the clause proper)
+        if phrase_first - first > last - phrase_last:
+            last = phrase_first - 1
+        else:
+            first = phrase_last + 1
+    bounds = _trim(doc, first, last)
+    if bounds is None:
+        return None
+    speaker = _noun_phrase(pobj)
+    return _Draft(start=bounds[0], end=bounds[1], kind="", cue=according, cue_end=to, speaker=speaker)
+
+
+def _phrasal_attribution(verb: Token) -> _Draft | None:
+    """'cast doubt on the claims': the verb + stance noun is the cue, the prepositional object the content."""
+    nouns = PHRASAL_CUES[verb.lemma_.lower()]
+    obj = next((c for c in verb.children if c.dep_ in ("dobj", "ccomp", "oprd", "acomp") and c.lower_ in nouns), None)
+    if obj is None:
+        return None
+    content = [c for c in verb.children if c.i > obj.i and c.dep_ in ("prep", "ccomp")]
+    content += [c for c in obj.children if c.dep_ in ("prep", "acl", "ccomp")]
+    if not content:
+        return None
+    first = min(c.left_edge.i for c in content)
+    last = max(c.right_edge.i for c in content)
+    if content[0].dep_ == "prep" and content[0].i == first and first == last - 0:
+        return None
+    # the preposition belongs to the cue ('cast doubt on'), the rest is the content
+    if verb.doc[first].pos_ == "ADP":
+        first += 1
+    bounds = _trim(verb.doc, first, last)
+    if bounds is None:
+        return None
+    return _Draft(start=bounds[0], end=bounds[1], kind="", cue=verb, cue_end=obj, speaker=_speaker_of_cue(verb))
+
+
+def _cue_for_quotation(doc: Doc, span: SpacySpan, in_quote: list[int], qi: int) -> Token | None:
+    """The cue a quotation hangs on: up the head chain, or a parenthetical cue attached to it."""
+    inside = set(range(span.start, span.end))
+    # 1. up the head chain from the quotation's own roots ('calling the siege a "crime"')
+    for token in span:
+        head, steps = token.head, 0
+        if head.i in inside:
+            continue
+        while steps < 6 and head.i not in inside:
+            if _is_cue(head, in_quote):
+                return head
+            if head.head.i == head.i:
+                break
+            head, steps = head.head, steps + 1
+    # 2. a cue outside any quotation whose head lies inside this one ('"...," he said')
+    sent_first = doc[span.start].sent.start
+    sent_last = doc[span.end - 1].sent.end
+    window = range(max(sent_first, span.start - 12), min(sent_last, span.end + 12))
+    candidates = [t for t in window if t not in inside and in_quote[t] < 0 and _is_cue(doc[t], in_quote)]
+    for t in candidates:
+        if doc[t].head.i in inside or any(c.i in inside for c in doc[t].children):
+            return doc[t]
+    # 3. the nearest cue in the same sentence(s), on a side not taken by another quotation
+    if candidates:
+        return doc[min(candidates, key=lambda t: min(abs(t - span.start), abs(t - span.end)))]
+    return None
+
+
+def _is_cue(token: Token, in_quote: list[int]) -> bool:
+    return (
+        in_quote[token.i] < 0 and token.pos_ in ("VERB", "AUX")
+        and token.lemma_.lower() in CUE_VERBS and token.dep_ != "aux"
+    )
+
+
+# ---------------------------------------------------------------------- speakers
+def _speaker_of_cue(cue: Token) -> SpacySpan | None:
+    """The source of a cue: its subject (inherited along conj/advcl chains), or a passive agent."""
+    token, steps = cue, 0
+    while steps < 4:
+        subject = next((c for c in token.children if c.dep_ in ("nsubj", "csubj")), None)
+        if subject is None and token.dep_ != "xcomp":
+            agent = next((c for c in token.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                subject = next((c for c in agent.children if c.dep_ == "pobj"), None)
+            elif token is cue and any(c.dep_ == "nsubjpass" for c in token.children):
+                return None  # "they were asked to leave": the asker is not named
+        if subject is None and token.dep_ == "acl" and token.head.pos_ in ("NOUN", "PROPN"):
+            # 'a statement saying ...': the statement is the source's proxy; keep its noun phrase
+            return _noun_phrase(token.head)
+        if subject is not None:
+            if subject.lower_ in ("that", "which", "who") and token.dep_ == "relcl":
+                return _noun_phrase(token.head)
+            return _noun_phrase(subject)
+        if token.dep_ not in INHERIT_DEPS or token.head.i == token.i:
+            return None
+        token, steps = token.head, steps + 1
+    return None
+
+
+def _noun_phrase(head: Token) -> SpacySpan:
+    """The mention of a source: its head with left modifiers and compounds, not clauses or appositions.
+
+    A bare title with an appositive name ('the deputy minister, Jane Doe') gives the name.
+    """
+    doc = head.doc
+    if head.ent_type_ not in ("PERSON", "ORG") and head.pos_ != "PRON":
+        appos = next((c for c in head.children if c.dep_ == "appos" and c.ent_type_ in ("PERSON", "ORG")), None)
+        if appos is not None:
+            head = appos
+    first = head.i
+    for child in head.lefts:
+        if child.dep_ in ("punct", "cc", "conj", "appos", "relcl", "acl", "prep"):
+            continue
+        first = min(first, child.left_edge.i)
+    last = head.i
+    for child in head.rights:
+        if child.dep_ in ("compound", "flat", "nmod") or (child.ent_type_ and child.ent_iob_ == "I"):
+            last = max(last, child.right_edge.i)
+        else:
+            break
+    # keep entity names whole even if the parse split them
+    if head.ent_iob_ in ("B", "I"):
+        for ent_first in range(head.i, -1, -1):
+            if doc[ent_first].ent_iob_ == "B":
+                first = min(first, ent_first)
+                break
+        ent_last = head.i
+        while ent_last + 1 < len(doc) and doc[ent_last + 1].ent_iob_ == "I":
+            ent_last += 1
+        last = max(last, ent_last)
+    while first < head.i and (doc[first].is_punct or doc[first].text in QUOTE_CHARS):
+        first += 1
+    return doc[first:last + 1]
+
+
+def _resolve_speaker(doc: Doc, mention: SpacySpan) -> Speaker | None:
+    """Map a local source mention to a Speaker: pronoun and title antecedents, actor names."""
+    head = mention.root
+    text = mention.text
+    lower = head.lower_
+    if head.pos_ == "PRON" or lower in PRONOUNS:
+        if lower in MALE or lower in FEMALE:
+            actor = _previous_actor(doc, mention.start_char, ("person",))
+        elif lower in NONPERSON or lower in PLURAL:
+            actor = _previous_subject_actor(doc, head) or _previous_actor(doc, mention.start_char, None, window=600)
+        else:
+            actor = None
+        if actor is None:
+            return None  # an unresolved pronoun is an unknown speaker
+        return Speaker(name=actor.name, actor_id=actor.id, start=mention.start_char, end=mention.end_char)
+    # the head word (with compounds) decides which actor this is: "Ukraine's general staff" is not Ukraine
+    head_first = min([head.i] + [c.i for c in head.lefts if c.dep_ == "compound"])
+    actor = actor_at(doc, doc[head_first].idx, head.idx + len(head))
+    if actor is None and lower in TITLE_NOUNS and mention[0].lower_ == "the" and head.ent_type_ == "":
+        actor = _titled_person(doc, lower, mention.start_char)
+        if actor is not None:
+            return Speaker(name=actor.name, actor_id=actor.id, start=mention.start_char, end=mention.end_char)
+    if actor is not None and getattr(actor, "kind", None) == "person":
+        return Speaker(name=actor.name, actor_id=actor.id, start=mention.start_char, end=mention.end_char)
+    if actor is None:
+        actor = actor_at(doc, mention.start_char, mention.end_char)
+    name = _clean(text)
+    if not name:
+        return None
+    return Speaker(name=name, actor_id=actor.id if actor else None, start=mention.start_char, end=mention.end_char)
+
+
+def _clean(text: str) -> str:
+    text = text.strip(" ,.;:\"'“”‘’«»")
+    for article in ("the ", "The "):
+        if text.startswith(article) and text[4:5].isupper():
+            return text[4:]
+    return text
+
+
+def _previous_actor(doc: Doc, pos: int, kinds: Iterable[str] | None, window: int = 2000):
+    """The actor whose mention ends last before `pos` (within `window` chars): of the kinds given,
+    or (kinds None) any actor that is not a person ("it", "they" stand for groups and states)."""
+    wanted = tuple(kinds) if kinds is not None else None
+    best = None
+    best_end = -1
+    for actor in doc._.actors or []:
+        kind = getattr(actor, "kind", None)
+        if (kind not in wanted) if wanted is not None else kind == "person":
+            continue
+        for mention in actor.mentions:
+            if best_end < mention.end <= pos and pos - mention.end <= window:
+                best, best_end = actor, mention.end
+    return best
+
+
+def _previous_subject_actor(doc: Doc, pronoun: Token):
+    """For "it"/"they": the non-person actor that was the subject of this or one of the two
+    previous sentences (subjects are the likeliest antecedents), latest first."""
+    sent = pronoun.sent
+    first = sent.start
+    for _ in range(2):
+        if first == 0:
+            break
+        first = doc[first - 1].sent.start
+    for i in range(pronoun.i - 1, first - 1, -1):
+        token = doc[i]
+        if token.dep_ not in ("nsubj", "nsubjpass") or token.pos_ == "PRON":
+            continue
+        actor = actor_at(doc, token.idx, token.idx + len(token))
+        if actor is not None and getattr(actor, "kind", None) != "person":
+            return actor
+    return None
+
+
+def _titled_person(doc: Doc, title: str, pos: int):
+    """The last person actor before `pos` introduced with `title` next to a mention."""
+    best = None
+    best_end = -1
+    text = doc.text
+    for actor in doc._.actors or []:
+        if getattr(actor, "kind", None) != "person":
+            continue
+        for mention in actor.mentions:
+            if mention.end > pos or mention.end <= best_end:
+                continue
+            context = text[max(0, mention.start - 60):mention.end + 60].lower()
+            if re.search(rf"\b{re.escape(title)}\b", context):
+                best, best_end = actor, mention.end
+    return best

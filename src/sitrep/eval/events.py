@@ -1,0 +1,180 @@
+"""`sitrep eval events`: PLOVER event typing and actor country coding on the PLOVER gold standard records.
+
+Gold: `plover_gsr/PLOVER_GSR_CAMEO.json` (one coded sentence per record, PLOVER 0.5b1 labels). Each
+sentence is run through the pipeline as its own article (raw text, published = the record's date).
+
+Metrics (all printed, JSON last):
+- `type_acc`: the type of the first (highest-confidence) event equals the gold type; a sentence with no
+  event counts as wrong. 0.5b1 labels are read as DEMAND=REQUEST, DISAPPROVE=ACCUSE, FIGHT=ASSAULT and,
+  following PLOVER's own CAMEO2PLOVER-2021 table (CAMEO 09x -> ACCUSE/investigate), INVESTIGATE=ACCUSE.
+- `macro_f1`: F1 per gold class of that first-event type, averaged over the classes present in the gold.
+- `source_country_acc` / `target_country_acc`: over the records whose gold source (target) list has a
+  country code, the share where the first event's sources (targets) share at least one country with the
+  gold list. Gold `IGO` matches any non-ISO code (UN, NATO, EU, ...); a few misspelled gold codes are
+  read as the ISO code they mean (JAP=JPN, ITL=ITA, VTN=VNM).
+- `actor_country_acc` (independent of events, for the actors stage): every gold actor whose `actorText`
+  occurs in the sentence is looked up with `actor_at` over that span; correct when the actor's country
+  matches the gold code. `actor_found` is the share of gold actors for which any actor was found.
+- Baselines: `baseline_type_acc` / `baseline_macro_f1` (always the most frequent gold type), and
+  `baseline_source_country_acc` / `baseline_target_country_acc` (first / second country-coded actor of
+  the sentence in text order).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from spacy.language import Language
+
+from sitrep.errors import Errors, SitrepError
+from sitrep.eval.runner import Report, gold_article, resolve_paths, run_docs
+
+# PLOVER 0.5b1 labels of the GSR file -> the 16 current PLOVER types.
+LABEL_MAP = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "FIGHT": "ASSAULT", "INVESTIGATE": "ACCUSE"}
+# Misspelled codes in the gold file, read as the ISO 3166-1 alpha-3 code they stand for.
+CODE_FIX = {"JAP": "JPN", "ITL": "ITA", "VTN": "VNM"}
+
+
+def load_gold(paths: list[Path]) -> list[dict]:
+    """The coded sentences (DOCUMENT headers skipped), types mapped to the current PLOVER labels."""
+    files = resolve_paths(paths, "plover_gsr", "*.json")
+    if not files:
+        raise SitrepError(Errors.E402.format(path=paths or "plover_gsr", task="events"))
+    records: list[dict] = []
+    for path in files:
+        for rec in json.loads(path.read_text(encoding="utf-8")):
+            if rec.get("event") in (None, "DOCUMENT") or not rec.get("text"):
+                continue
+            records.append({
+                "id": rec["id"],
+                "text": rec["text"],
+                "date": rec.get("date"),
+                "type": LABEL_MAP.get(rec["event"], rec["event"]),
+                "sources": _actors(rec.get("source")),
+                "targets": _actors(rec.get("target")),
+            })
+    return records
+
+
+def _actors(value: object) -> list[dict]:
+    if not isinstance(value, list):
+        return []
+    out = []
+    for actor in value:
+        if isinstance(actor, dict) and actor.get("code"):
+            code = str(actor["code"]).strip().upper()
+            out.append({"text": actor.get("actorText") or "", "code": CODE_FIX.get(code, code)})
+    return out
+
+
+def _iso3() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(c.alpha_3 for c in pycountry.countries)
+
+
+def code_matches(gold: str, predicted: str | None, iso3: frozenset[str]) -> bool:
+    """Gold `IGO` stands for any international organisation: any non-ISO code predicted matches it."""
+    if not predicted:
+        return False
+    if gold == "IGO":
+        return predicted not in iso3
+    return gold == predicted
+
+
+def _countries(refs: list) -> list[str]:
+    out: list[str] = []
+    for ref in refs:
+        country = ref.country if not isinstance(ref, dict) else ref.get("country")
+        if country:
+            out.append(country)
+    return out
+
+
+def _any_match(gold: list[dict], predicted: list[str], iso3: frozenset[str]) -> bool:
+    return any(code_matches(g["code"], p, iso3) for g in gold for p in predicted)
+
+
+def macro_f1(gold: list[str], predicted: list[str]) -> tuple[float, dict[str, dict[str, float]]]:
+    """Macro F1 over the classes present in the gold, and per-class P/R/F1/support."""
+    per: dict[str, dict[str, float]] = {}
+    for label in sorted(set(gold)):
+        tp = sum(1 for g, p in zip(gold, predicted, strict=True) if g == p == label)
+        fp = sum(1 for g, p in zip(gold, predicted, strict=True) if p == label and g != label)
+        fn = sum(1 for g, p in zip(gold, predicted, strict=True) if g == label and p != label)
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        per[label] = {"precision": prec, "recall": rec, "f1": f1, "support": tp + fn}
+    return (sum(v["f1"] for v in per.values()) / len(per) if per else 0.0), per
+
+
+def evaluate(paths: list[Path], nlp: Language, *, limit: int | None = None) -> Report:
+    """Score the first event per sentence (type, source/target countries) and actor country coding."""
+    from sitrep.stages.actors import actor_at
+
+    records = load_gold(paths)
+    if limit:
+        records = records[:limit]
+    iso3 = _iso3()
+    articles = [gold_article(r["text"], doc_id=r["id"], published=r["date"]) for r in records]
+    gold_types: list[str] = []
+    pred_types: list[str] = []
+    src_hits = src_total = tgt_hits = tgt_total = 0
+    base_src_hits = base_tgt_hits = 0
+    actor_hits = actor_found = actor_total = 0
+    for rec, doc in zip(records, run_docs(nlp, articles, total=len(articles), description="events"), strict=True):
+        events = sorted(doc._.events or [], key=lambda e: -e.confidence)
+        top = events[0] if events else None
+        gold_types.append(rec["type"])
+        pred_types.append(top.type if top else "NONE")
+        # Baseline actors: country-coded actors in order of first mention.
+        coded = sorted((a for a in doc._.actors or [] if a.country and a.mentions),
+                       key=lambda a: min(m.start for m in a.mentions))
+        base_countries = [a.country for a in coded]
+        if rec["sources"]:
+            src_total += 1
+            src_hits += bool(top) and _any_match(rec["sources"], _countries(top.sources), iso3)
+            base_src_hits += _any_match(rec["sources"], base_countries[:1], iso3)
+        if rec["targets"]:
+            tgt_total += 1
+            tgt_hits += bool(top) and _any_match(rec["targets"], _countries(top.targets), iso3)
+            base_tgt_hits += _any_match(rec["targets"], base_countries[1:2], iso3)
+        for gold_actor in rec["sources"] + rec["targets"]:
+            start = doc.text.find(gold_actor["text"]) if gold_actor["text"] else -1
+            if start < 0:  # gold text misspelled or edited away from the sentence: not scorable
+                continue
+            actor_total += 1
+            actor = actor_at(doc, start, start + len(gold_actor["text"]))
+            if actor is not None:
+                actor_found += 1
+                actor_hits += code_matches(gold_actor["code"], actor.country, iso3)
+    n = len(records)
+    acc = sum(g == p for g, p in zip(gold_types, pred_types, strict=True)) / n if n else 0.0
+    f1, per = macro_f1(gold_types, pred_types)
+    majority = Counter(gold_types).most_common(1)[0][0] if gold_types else "NONE"
+    base_pred = [majority] * n
+    base_acc = sum(g == majority for g in gold_types) / n if n else 0.0
+    base_f1, _ = macro_f1(gold_types, base_pred)
+    metrics = {
+        "sentences": n,
+        "type_acc": acc,
+        "macro_f1": f1,
+        "source_country_acc": src_hits / src_total if src_total else 0.0,
+        "target_country_acc": tgt_hits / tgt_total if tgt_total else 0.0,
+        "actor_country_acc": actor_hits / actor_total if actor_total else 0.0,
+        "actor_found": actor_found / actor_total if actor_total else 0.0,
+        "no_event": pred_types.count("NONE") / n if n else 0.0,
+        "baseline_type_acc": base_acc,
+        "baseline_macro_f1": base_f1,
+        "baseline_source_country_acc": base_src_hits / src_total if src_total else 0.0,
+        "baseline_target_country_acc": base_tgt_hits / tgt_total if tgt_total else 0.0,
+    }
+    confusion = Counter((g, p) for g, p in zip(gold_types, pred_types, strict=True) if g != p)
+    rows = [{"type": label, **{k: v for k, v in stats.items()}} for label, stats in per.items()]
+    notes = [f"baseline: always {majority}",
+             "most frequent confusions (gold -> predicted): "
+             + ", ".join(f"{g}->{p} {c}" for (g, p), c in confusion.most_common(8))]
+    return Report(task="events", metrics=metrics, rows=rows, notes=notes)

@@ -1,0 +1,1 @@
+"""Data sitrep builds from pinned PyPI packages: the GeoNames gazetteer and country tables."""
