@@ -39,6 +39,8 @@ class Errors(metaclass=CodedMessages):
     E202 = "Stage '{name}' failed on article '{article}': {reason}."
     E210 = ("Stage '{name}' has no gazetteer. Build it once with `sitrep gazetteer build`, or call "
             "nlp.get_pipe('{name}').initialize().")
+    E211 = ("Stage '{name}' cannot open its gazetteer ({reason}). Rebuild it with `sitrep gazetteer build --force` "
+            "(or sitrep.resources.gazetteer.build_gazetteer(force=True)).")
     # Store (3xx)
     E301 = "{path}: the store has schema version {found}, newer than this sitrep ({supported}). Upgrade sitrep."
     E302 = "{path}: cannot open the store ({reason})."
@@ -53,6 +55,14 @@ class Warnings(metaclass=CodedMessages):
     W101 = "{path}: publication date '{value}' lies in the future; relative dates are resolved against it anyway."
     W102 = "{path}: no publication date; relative dates stay unresolved."
     W103 = "{path}: language detection is unsure ('{language}', {score:.2f}); processed as English."
+    # Times (22x): notes on the article, never exceptions.
+    W220 = ("{article}: no usable publication date; {count} relative time expression(s) left unresolved "
+            "(absolute dates are still resolved). Pass --published YYYY-MM-DD to resolve them.")
+    W221 = "{article}: '{text}' at {start}-{end} is not a calendar date; left without a TIMEX3 value."
+    W222 = ("{article}: publication date '{value}' is not a valid YYYY-MM-DD date; relative time expressions "
+            "stay unresolved.")
+    W223 = ("{article}: publication date '{value}' lies in the future; relative time expressions are resolved "
+            "against it anyway.")
 
 
 class SitrepError(Exception):

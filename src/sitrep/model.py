@@ -73,6 +73,7 @@ class Time(Span):
     value: str | None = None  # TIMEX3 value; None when it cannot be resolved
     precision: str | None = None  # day, days, week, month, year, ...
     anchored: bool = True  # False when a relative expression had no publication date to resolve against
+    mod: str | None = None  # TIMEX3 mod: START, MID, END, APPROX, MORE_THAN, LESS_THAN, ...
 
 
 class Actor(Record):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import spacy
 from spacy.language import Language
@@ -116,31 +116,29 @@ def _run_batch(
     nlp: Language, items: list[Article | Failure], batch_size: int, n_process: int
 ) -> Iterator[ArticleResult | Failure]:
     articles = [item for item in items if isinstance(item, Article)]
-    # Our stages are plain callables, so spaCy applies the default handler to them; the English
-    # model's own components keep raising (a failure there is a bug, not a bad article).
-    nlp.default_error_handler = _mark_failed
+    failed: dict[str, str] = {}
+    # Our stages are plain callables, so spaCy applies the language's default handler to them and drops a
+    # doc whose stage raised; the English model's own components keep raising (that would be a bug).
+    nlp.default_error_handler = partial(_record_failure, failed)
     docs = (make_doc(nlp, article) for article in articles)
-    outcomes: dict[str, ArticleResult | Failure] = {}
+    outcomes: dict[str, ArticleResult] = {}
     for doc in nlp.pipe(docs, batch_size=batch_size, n_process=n_process):
-        article = doc._.article
-        error = doc.user_data.get(_ERROR_KEY)
-        outcomes[article.id] = (
-            Failure(source=article.source or article.id, error=error, article_id=article.id)
-            if error else result_from_doc(doc)
-        )
+        outcomes[doc._.article.id] = result_from_doc(doc)
     for item in items:
-        yield item if isinstance(item, Failure) else outcomes[item.id]
+        if isinstance(item, Failure) or item.id in outcomes:
+            yield item if isinstance(item, Failure) else outcomes[item.id]
+        else:
+            # With n_process > 1 the handler ran in a worker, so only the log there has the reason.
+            reason = failed.get(item.id) or Errors.E202.format(name="a stage", article=item.id,
+                                                               reason="see the debug log")
+            yield Failure(source=item.source or item.id, error=reason, article_id=item.id)
 
 
-_ERROR_KEY = "sitrep_error"
-
-
-def _mark_failed(proc_name: str, proc: object, docs: list[Doc], e: Exception) -> None:
-    """spaCy error handler: mark the doc (the mark travels with it across processes) and go on."""
+def _record_failure(failed: dict[str, str], proc_name: str, proc: object, docs: list[Doc], e: Exception) -> None:
+    """spaCy error handler: remember why each doc failed; spaCy then drops it and the batch goes on."""
     for doc in docs:
-        if _ERROR_KEY not in doc.user_data:
-            doc.user_data[_ERROR_KEY] = Errors.E202.format(name=proc_name, article=doc._.article.id, reason=e)
-        logger.debug("stage %s failed", proc_name, exc_info=e)
+        failed[doc._.article.id] = Errors.E202.format(name=proc_name, article=doc._.article.id, reason=e)
+        logger.debug("stage %s failed on %s", proc_name, doc._.article.id, exc_info=e)
 
 
 def extract(

@@ -68,7 +68,7 @@ _SCHEMA_V1 = [
         story_event_id VARCHAR NOT NULL, article_id VARCHAR NOT NULL, event_id VARCHAR NOT NULL,
         PRIMARY KEY (article_id, event_id))""",
     """CREATE TABLE IF NOT EXISTS failures (
-        source VARCHAR, error VARCHAR, at TIMESTAMP)""",
+        source VARCHAR, error VARCHAR, failed_at TIMESTAMP)""",
 ]
 MIGRATIONS: dict[int, list[str]] = {1: _SCHEMA_V1}
 assert max(MIGRATIONS) == SCHEMA_VERSION, "model.SCHEMA_VERSION and the migrations must agree"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from pathlib import Path
 
@@ -85,9 +86,27 @@ def decode(data: bytes, source: str) -> str:
                                                         f"byte {utf8_error.start}) and no other encoding fits")
                              ) from utf8_error
         text = str(best)
+        if not _reads_as_prose(text):
+            raise InputError(source, Errors.E105.format(
+                path=source, reason=f"not UTF-8 ({utf8_error.reason} at byte {utf8_error.start}), and as "
+                f"{best.encoding} it reads as gibberish")) from utf8_error
     if _control_ratio(text) > 0.05:
         raise InputError(source, Errors.E104.format(path=source, kind="mostly control characters"))
     return text
+
+
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _reads_as_prose(text: str) -> bool:
+    """Does a guessed decoding look like writing? Most letters of real text stand in words of 3+ letters;
+    a wrong code page scatters single letters between symbols."""
+    sample = text[:20000]
+    letters = sum(ch.isalpha() for ch in sample)
+    if letters < 0.4 * len(sample.strip() or "x"):
+        return False
+    in_words = sum(len(m) for m in _WORD.findall(sample))
+    return in_words >= 0.6 * letters
 
 
 def _control_ratio(text: str) -> float:

@@ -37,7 +37,7 @@ def _entry_article(entry: dict, source: str, options: ReadOptions) -> Article:
         body = max((c.get("value", "") for c in entry["content"]), key=len)
     body = body or entry.get("summary", "") or ""
     if "<" in body or looks_like_html(body):
-        body = extract_html(f"<html><body>{body}</body></html>", source)["text"]
+        body = extract_html(body, source)["text"]
     text = body
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")
     published = dt.date(*parsed[:3]).isoformat() if parsed else None

@@ -18,6 +18,10 @@ def extract_html(html: str | bytes, source: str, url: str | None = None) -> dict
     """
     import trafilatura  # imported here: it costs a second at import and only HTML inputs need it
 
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", "replace")
+    if "<body" not in html[:4096].lower():
+        html = f"<html><body>{html}</body></html>"  # a fragment (feed entry, JSONL field) has no tree root
     try:
         doc = trafilatura.bare_extraction(
             html, url=url, with_metadata=True, include_comments=False, include_tables=False,

@@ -23,6 +23,7 @@ def read_warc(stream: BinaryIO, source: str, options: ReadOptions) -> Iterator[A
     from sitrep.ingest.decode import max_article_bytes
 
     limit = max_article_bytes()
+    found = 0  # records that gave an article or a failure
     try:
         for number, record in enumerate(ArchiveIterator(stream), start=1):
             if record.rec_type not in ("response", "resource"):
@@ -33,6 +34,7 @@ def read_warc(stream: BinaryIO, source: str, options: ReadOptions) -> Iterator[A
                             else record.rec_headers.get_header("Content-Type")) or ""
             if "html" not in content_type and "text/plain" not in content_type:
                 continue
+            found += 1
             try:
                 body = record.content_stream().read(limit + _READ_SLACK)
                 check_size(where, len(body))
@@ -48,3 +50,6 @@ def read_warc(stream: BinaryIO, source: str, options: ReadOptions) -> Iterator[A
                 yield Failure(source=where, error=Errors.E108.format(path=where, fmt="WARC record", reason=e))
     except (ArchiveLoadFailed, OSError, ValueError, EOFError) as e:  # unreadable archive or gzip stream
         raise InputError(source, Errors.E108.format(path=source, fmt="WARC", reason=str(e).strip())) from e
+    if found == 0:
+        raise InputError(source, Errors.E108.format(path=source, fmt="WARC",
+                                                    reason="no HTML or text response records"))

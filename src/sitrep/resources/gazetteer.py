@@ -36,7 +36,7 @@ from anyascii import anyascii
 logger = logging.getLogger(__name__)
 
 # Bump when the schema or the build recipe changes: an older file is rebuilt automatically.
-GAZETTEER_VERSION = 3
+GAZETTEER_VERSION = 4
 FILENAME = f"gazetteer-v{GAZETTEER_VERSION}.sqlite"
 
 # kind -> (GeoNames feature code when the source gives none, contract precision)
@@ -204,8 +204,11 @@ def _source_rows() -> tuple[dict[int, _Row], dict[int, set[str]]]:
                    admin1_gid=gid if kind == "admin1" else parent)
         places[gid] = row
         names[gid].add(sub.name)
+        full_key = name_key(sub.name)
         for alias in sub.aliases:
-            if _good_alt_name(alias):
+            # A county's bare name ("Harrison" for Harrison County) is mostly a surname in news text;
+            # "Harrison County" itself still matches, and so does the stage's "X County" rule.
+            if _good_alt_name(alias) and not (kind != "admin1" and full_key.startswith(name_key(alias) + " ")):
                 names[gid].add(alias)
         if sub.geonames_code:
             admin_by_code[sub.geonames_code] = gid

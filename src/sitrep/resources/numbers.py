@@ -28,7 +28,10 @@ TENS: dict[str, int] = {
 SCALES: dict[str, int] = {
     "dozen": 12, "hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
     "mn": 1_000_000, "m": 1_000_000, "bn": 1_000_000_000, "k": 1_000,
+    "lakh": 100_000, "lakhs": 100_000, "crore": 10_000_000, "crores": 10_000_000,
 }
+# "several hundred", "a few thousand": at least two of the scale, value unknown.
+SEVERAL = frozenset({"several", "few", "many", "some"})
 # Vague plurals: "hundreds" = at least two hundred, value unknown.
 VAGUE: dict[str, int] = {
     "dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1_000, "millions": 1_000_000,
@@ -39,6 +42,8 @@ ARTICLES = {"a", "an"}
 COUPLE = {"couple": 2, "pair": 2}
 
 NUMBER_WORDS: frozenset[str] = frozenset({*UNITS, *TENS, *SCALES, *VAGUE} - {"m", "k", "mn", "bn"})
+# Words that may begin a number phrase but are not numbers alone ("several hundred", "a few thousand").
+PHRASE_STARTERS = frozenset({"several", "few", "many", "some"})
 
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
 _DIGITS_SCALE = re.compile(r"^(\d+(?:\.\d+)?)(k|m|mn|bn)$", re.IGNORECASE)
@@ -48,6 +53,17 @@ class Parsed(NamedTuple):
     value: int | None
     low: int | None
     approximate: bool
+
+
+def _join_digit_groups(tokens: list[str]) -> list[str]:
+    """'14 000', '3 200' (thousands separated by a space, as in UN and European reports) -> '14000'."""
+    out: list[str] = []
+    for word in tokens:
+        if out and len(word) == 3 and word.isdigit() and re.fullmatch(r"\d{1,3}(?: ?\d{3})*", out[-1]):
+            out[-1] = out[-1] + word
+        else:
+            out.append(word)
+    return [w if " " not in w else w.replace(" ", "") for w in out]
 
 
 def digits_value(text: str) -> float | None:
@@ -75,9 +91,19 @@ def parse_words(words: Sequence[str]) -> Parsed | None:
     >>> parse_words(["tens", "of", "thousands"])
     Parsed(value=None, low=20000, approximate=True)
     """
-    tokens = [w for w in words if w not in {"-", "and", ","}]
+    tokens = [w for w in words if w not in {"-", "and", ","} and w.strip()]
     if not tokens:
         return None
+    tokens = _join_digit_groups(tokens)
+    if tokens[0] in SEVERAL and len(tokens) > 1 and tokens[1] in SCALES:
+        low = 2 * SCALES[tokens[1]]
+        for word in tokens[2:]:
+            if word not in SCALES:
+                return None
+            low *= SCALES[word]
+        return Parsed(None, low, True)
+    if tokens[0] in SCALES:
+        return None  # "million people" without a number before it is not a count we can read
     # Vague plurals: "hundreds", "tens of thousands", "hundreds of thousands", "several thousand".
     if tokens[0] in VAGUE:
         low = 2 * VAGUE[tokens[0]]

@@ -1,29 +1,846 @@
 """`sitrep_quantities`: Counts of people (killed, injured, displaced...) with best, low and high.
 
-Writes `doc._.quantities`. This is the stage's room; its issue fills in the method.
+Writes `doc._.quantities`: one `Quantity` per count statement ("at least 5,000 people have perished",
+"Moscow expelled ten diplomats", "a man was shot and killed"), with
+
+- `category` from the word that governs the count in the dependency tree (killed, injured, casualties,
+  missing, trapped, displaced, evacuated, arrested, expelled, affected, destroyed, damaged);
+- `term`: the reporting term (IDMC's vocabulary for displacement: displaced, fled, evacuated, sheltered,
+  homeless, relocated, in camps, destroyed housing...), else the trigger's lemma;
+- `value`/`low`/`high`/`approximate` from the number phrase and its qualifiers ("at least" -> low,
+  "as many as" -> high, "an estimated" -> approximate); a low-only and a high-only statement about one
+  toll in neighbouring sentences merge into one quantity (`value` then null: no single best figure
+  was given);
+- `unit` from the counted noun (people, households, homes);
+- `place` from `sitrep.stages.places.place_for`, else from "there" / "the city" referring back to the
+  last place mentioned; `source` from a quote holding the count, "according to X", or "X said".
+
+Why dependency distance rather than a window: in "Barbee, 15, was shot" or "the 2800 block" a window
+would count the age or the address; the tree says what the number counts. Non-counts (years, ages,
+money, times, "Article 5", phone numbers, "G7") are filtered by entity label, token shape and the
+counted noun. See docs/stages/quantities.md.
 """
 
 from __future__ import annotations
 
-from spacy.language import Language
-from spacy.tokens import Doc
+from collections.abc import Iterable
+from dataclasses import dataclass
 
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from sitrep.model import Place, Quantity
+from sitrep.resources.numbers import (
+    ARTICLES,
+    COUPLE,
+    NUMBER_WORDS,
+    PHRASE_STARTERS,
+    SCALES,
+    digits_value,
+    parse_words,
+)
 from sitrep.stages.base import register_extension
 
+# -- lexicons (general English and humanitarian reporting vocabulary) ---------------------------------------
 
-@Language.factory("sitrep_quantities", assigns=["doc._.quantities"], default_config={})
-def make_quantities(nlp: Language, name: str) -> QuantitiesStage:
-    return QuantitiesStage(nlp, name)
+# trigger lemma -> (category, term, weak). A weak trigger ("victims", "shot") names people hit without
+# saying how; a strong one nearby ("killed") wins over it.
+TRIGGERS: dict[str, tuple[str, str, bool]] = {
+    **{w: ("killed", "killed", False) for w in (
+        "kill", "killed", "die", "dead", "death", "perish", "fatality", "murder", "slay", "massacre",
+        "toll", "behead", "execute", "fatally")},
+    "body": ("killed", "bodies", True),
+    **{w: ("injured", "injured", False) for w in (
+        "injure", "injured", "wound", "wounded", "hurt", "injury", "hospitalize", "hospitalise",
+        "hospitalized", "hospitalised")},
+    **{w: ("casualties", "shot", True) for w in ("shoot", "shot", "gunshot")},
+    **{w: ("casualties", w, True) for w in ("casualty", "victim", "hit", "strike", "struck")},
+    **{w: ("missing", "missing", False) for w in ("missing", "unaccounted", "disappear", "disappeared")},
+    **{w: ("trapped", "trapped", False) for w in ("trap", "trapped", "besiege", "besieged", "strand",
+                                                   "stranded", "encircle", "encircled")},
+    **{w: ("displaced", "displaced", False) for w in ("displace", "displaced", "uproot", "uprooted",
+                                                       "idp", "idps", "displacement")},
+    **{w: ("displaced", "fled", False) for w in ("flee", "fled", "refugee", "escape")},
+    **{w: ("displaced", "sheltered", False) for w in ("shelter", "sheltered")},
+    **{w: ("displaced", "homeless", False) for w in ("homeless",)},
+    **{w: ("displaced", "relocated", False) for w in ("relocate", "relocated", "resettle", "resettled",
+                                                       "resettlement", "relocation")},
+    **{w: ("evacuated", "evacuated", False) for w in ("evacuate", "evacuated", "evacuee", "evacuation")},
+    **{w: ("arrested", "arrested", False) for w in ("arrest", "arrested", "detain", "detained", "detention",
+                                                     "detainee", "apprehend", "jail", "jailed", "imprison",
+                                                     "capture", "captured")},
+    **{w: ("expelled", "expelled", False) for w in ("expel", "expelled", "expulsion", "deport", "deported",
+                                                     "deportation")},
+    **{w: ("affected", "affected", True) for w in ("affect", "affected")},
+    **{w: ("destroyed", "destroyed housing", False) for w in ("destroy", "destroyed", "flatten", "raze",
+                                                               "collapse", "wash")},
+    **{w: ("damaged", "partially destroyed housing", False) for w in ("damage", "damaged")},
+    **{w: ("destroyed", "destroyed housing", False) for w in (
+        "destruction", "burn", "burned", "burnt", "torch", "demolish", "demolition", "bury", "level", "gut")},
+    **{w: ("trapped", "trapped", False) for w in ("siege",)},
+}
+# "asked to leave" (expelled), "forced to leave" (displaced): the governing verb decides.
+LEAVE_GOVERNORS: dict[str, tuple[str, str, bool]] = {
+    "ask": ("expelled", "expelled", False), "order": ("expelled", "expelled", False),
+    "tell": ("expelled", "expelled", False), "force": ("displaced", "fled", False),
+    "compel": ("displaced", "fled", False),
+}
+# Triggers that count victims only as verbs ("murdered two men", not "murder charges").
+VERB_ONLY = frozenset({"murder", "execute", "capture", "jail", "level", "gut", "wash", "hit", "strike"})
+FORCE_VERBS = frozenset({"force", "drive", "chase", "push", "compel", "oblige", "uproot"})
+KILL_WORDS = frozenset({"kill", "killed", "die", "dead", "death", "fatally", "fatal", "perish", "murder"})
+INJURE_WORDS = frozenset({"wound", "wounded", "injure", "injured", "hurt", "hospitalize", "hospitalized",
+                          "nonfatally", "non-fatally", "injury", "survive"})
+CASUALTY_CATEGORIES = frozenset({"casualties"})
+HOUSING_CATEGORIES = frozenset({"destroyed", "damaged"})
+# "in camps" / "in relief camps": counts of people living in a camp are displacement figures.
+CAMP_WORDS = frozenset({"camp", "camps"})
+
+PEOPLE_NOUNS = frozenset("""
+people person persons individual individuals civilian civilians resident residents inhabitant inhabitants
+citizen citizens villager villagers child children kid kids boy boys girl girls man men woman women adult
+adults teen teens teenager teenagers youth youths minor minors baby babies infant infants student students
+pupil pupils soldier soldiers troop troops serviceman servicemen officer officers policeman policemen
+fighter fighters militant militants rebel rebels insurgent insurgents combatant combatants guard guards
+worker workers employee employees staff member members migrant migrants refugee refugees asylum seeker
+seekers evacuee evacuees idp idps detainee detainees prisoner prisoners protester protesters
+protestor protestors demonstrator demonstrators activist activists journalist journalists reporter
+reporters diplomat diplomats official officials passenger passengers pilgrim pilgrims tourist tourists
+victim victims casualty casualties fatality fatalities death deaths survivor survivors patient patients
+suspect suspects gunman gunmen attacker attackers bystander bystanders other others relative relatives
+family_member neighbour neighbours neighbor neighbors friend friends brother brothers sister sisters son sons
+daughter daughters father fathers mother mothers parent parents citizen miner miners farmer farmers
+fisherman fishermen sailor sailors crew crewmen volunteer volunteers doctor doctors nurse nurses medic
+medics teacher teachers priest priests worshipper worshippers worshipers spectator spectators fan fans
+shopper shoppers customer customers guest guests partygoer partygoers driver drivers occupant occupants
+hostage hostages captive captives body bodies life lives soul souls personnel recruit recruits cadet
+cadets peacekeeper peacekeepers policemen paramilitary paramilitaries gunmen deputy deputies trooper
+girlfriend girlfriends boyfriend boyfriends wife wives husband husbands cousin cousins uncle uncles aunt aunts
+nephew nephews niece nieces grandson grandsons granddaughter granddaughters grandmother grandfather
+grandparents toddler toddlers juvenile juveniles stepfather stepson stepdaughter fiance fiancee partner
+roommate roommates classmate classmates coworker coworkers co-worker co-workers teammate teammates
+troopers marine marines sniper snipers militiaman militiamen jihadist jihadists extremist extremists
+""".split())
+HOUSEHOLD_NOUNS = frozenset({"family", "families", "household", "households"})
+HOME_NOUNS = frozenset("""
+home homes house houses dwelling dwellings building buildings shelter shelters hut huts apartment apartments
+residence residences housing structure structures flat flats tent tents shack shacks property properties
+""".split())
+# Suffixes of English agent nouns ("protesters", "Palestinians", "journalists").
+PEOPLE_SUFFIXES = ("ers", "ors", "ists", "ians", "ants", "ents", "ees", "men", "ites", "ese", "ish")
+PARTITIVE_PRONOUNS = frozenset({"them", "us", "whom", "those", "these"})
+# Nouns a number in front of which is not a head count.
+TOTAL_NOUNS = frozenset({"total", "number", "toll", "group", "tally", "count", "figure"})
+
+# Qualifiers read right-to-left before the number (lower-cased token sequences).
+LOW_QUALIFIERS = (("at", "least"), ("more", "than"), ("over",), ("upwards", "of"), ("in", "excess", "of"),
+                  ("no", "fewer", "than"), ("no", "less", "than"), ("not", "less", "than"), ("exceeding",),
+                  ("a", "minimum", "of"), ("a", "further"), ("another",), ("above",), ("beyond",))
+HIGH_QUALIFIERS = (("as", "many", "as"), ("up", "to"), ("as", "high", "as"), ("at", "most"), ("no", "more", "than"),
+                   ("fewer", "than"), ("less", "than"), ("under",), ("as", "much", "as"), ("a", "maximum", "of"))
+APPROX_QUALIFIERS = (("an", "estimated"), ("estimated",), ("about",), ("around",), ("roughly",),
+                     ("approximately",), ("some",), ("nearly",), ("almost",), ("close", "to"), ("approx",),
+                     ("approx", "."), ("circa",), ("an", "approximate"), ("perhaps",), ("possibly",))
+# Preceding words that make a number a label, not a count ("Article 5", "Route 66", "No. 3").
+LABEL_WORDS = frozenset("""
+article section chapter paragraph resolution page route highway interstate flight no no. number # room
+suite unit apartment apt apt. building precinct district ward station channel road street avenue
+platform gate terminal phase level grade class category size model version episode season game round
+aged age ages year years cycle code pt part item verse line bus bill act amendment protocol
+""".split())
+# Following words that make a number a measure, an age or a time ("15-year-old", "5 miles", "10 pm").
+MEASURE_WORDS = frozenset("""
+year years year-old years-old yr yrs month months week weeks day days hour hours minute minutes second
+seconds percent per cent % am pm a.m. p.m. o'clock times time mile miles km kilometres kilometers
+kilometre kilometer metre metres meter meters feet foot ft inch inches pound pounds lb lbs kg kilogram
+kilograms ton tons tonne tonnes dollar dollars euro euros cent cents block blocks degree degrees acre
+acres hectare hectares point points shot shots round rounds bullet bullets gun guns rifle rifles car
+cars vehicle vehicles mph kph calibre caliber mm y y/o yo yrs. yr.
+""".split())
+SAY_VERBS = frozenset({"say", "tell", "report", "confirm", "announce", "state", "estimate", "add", "claim",
+                       "according", "note", "write", "count", "record", "put"})
+# Verbs whose subject is the speaker ("one witness said"), not what is counted ("are estimated").
+SPEAKER_VERBS = frozenset({"say", "tell", "claim", "announce", "confirm", "report", "state", "add", "note",
+                           "write", "according"})
+REFERRING_NOUNS = frozenset({"city", "town", "village", "area", "region", "province", "district", "country",
+                             "capital", "port", "state", "county", "neighbourhood", "neighborhood", "camp"})
+NON_COUNT_ENTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"})
+NAME_ENTS = frozenset({"FAC", "ORG", "GPE", "LOC", "PRODUCT", "LAW", "EVENT", "WORK_OF_ART"})
+ZERO_WORDS = frozenset({"nobody", "none", "no"})
+
+
+@Language.factory(
+    "sitrep_quantities",
+    assigns=["doc._.quantities"],
+    requires=["token.dep", "token.lemma", "doc.ents"],
+    default_config={"max_distance": 3, "merge_window": 2},
+)
+def make_quantities(nlp: Language, name: str, max_distance: int, merge_window: int) -> QuantitiesStage:
+    return QuantitiesStage(nlp, name, max_distance=max_distance, merge_window=merge_window)
+
+
+@dataclass
+class _Count:
+    """A count statement before it becomes a `Quantity` (plain attributes: no validation in the loop)."""
+
+    start: int  # character offsets of the count phrase (qualifier + number + noun)
+    end: int
+    category: str
+    term: str
+    value: int | None
+    low: int | None
+    high: int | None
+    approximate: bool
+    unit: str
+    bound: str  # "exact", "low", "high", "range", "vague"
+    sent_i: int  # index of the sentence's first token (for merging)
+    anchor: Token
 
 
 class QuantitiesStage:
     """Counts of people (killed, injured, displaced...) with best, low and high."""
 
-    def __init__(self, nlp: Language, name: str = "sitrep_quantities") -> None:
+    def __init__(self, nlp: Language, name: str = "sitrep_quantities", *, max_distance: int = 3,
+                 merge_window: int = 2) -> None:
+        """max_distance (int): how far (dependency edges, prepositions free) a trigger word may lie from
+        the count it categorises. merge_window (int): how many sentences apart a low-only and a
+        high-only statement about the same toll may be and still merge."""
         self.name = name
+        self.max_distance = max_distance
+        self.merge_window = merge_window
         register_extension("article")
         register_extension("quantities")
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.quantities = []
+        doc._.quantities = self.extract(doc)
         return doc
+
+    # -- finding counts -------------------------------------------------------------------------------------
+
+    def extract(self, doc: Doc) -> list[Quantity]:
+        counts: list[_Count] = []
+        seen_sents: dict[int, list[tuple[Token, tuple[str, str, bool]]]] = {}
+        i = 0
+        n = len(doc)
+        while i < n:
+            token = doc[i]
+            lower = token.lower_
+            if token.like_num or lower in NUMBER_WORDS or lower in ZERO_WORDS or (
+                    lower in ARTICLES and i + 1 < n and doc[i + 1].lower_ in _ARTICLE_NUMBERS) or (
+                    lower in PHRASE_STARTERS and _next_word(doc, i).lower_ in SCALES):
+                end_i = self._number_end(doc, i)
+                if end_i > i:
+                    count = self._count_at(doc, i, end_i, seen_sents)
+                    if count is not None:
+                        counts.append(count)
+                    i = end_i
+                    continue
+            i += 1
+        counts.extend(self._singulars(doc, counts))
+        counts.sort(key=lambda c: c.start)
+        counts = self._merge(counts)
+        return [self._to_quantity(doc, c) for c in counts]
+
+    def _number_end(self, doc: Doc, i: int) -> int:
+        """The end (exclusive token index) of the number phrase starting at token i, or i if none."""
+        n = len(doc)
+        lower = doc[i].lower_
+        if lower in ZERO_WORDS:
+            return i + 1
+        j = i
+        while j < n:
+            word = doc[j].lower_
+            if word in NUMBER_WORDS or word in ARTICLES and j == i or word in COUPLE or (
+                    digits_value(word) is not None) or (word in PHRASE_STARTERS and j <= i + 1):
+                j += 1
+            elif doc[j].is_space and j > i and j + 1 < n and (
+                    doc[j + 1].lower_ in NUMBER_WORDS or digits_value(doc[j + 1].lower_) is not None):
+                j += 1
+            elif word in {"-", "and"} and j > i and j + 1 < n and doc[j + 1].lower_ in NUMBER_WORDS and (
+                    word == "-" or doc[j - 1].lower_ in {"hundred", "thousand", "million"}):
+                j += 1
+            elif word == "of" and j > i and doc[j - 1].lower_ in {"tens", "hundreds", "thousands"} and (
+                    j + 1 < n and doc[j + 1].lower_ in {"thousands", "millions"}):
+                j += 1
+            else:
+                break
+        while j > i and (doc[j - 1].lower_ in ARTICLES or doc[j - 1].lower_ in PHRASE_STARTERS):
+            j -= 1
+        return j
+
+    def _count_at(self, doc: Doc, i: int, end_i: int,
+                  seen_sents: dict[int, list[tuple[Token, tuple[str, str, bool]]]]) -> _Count | None:
+        phrase = doc[i:end_i]
+        words = [t.lower_ for t in phrase]
+        first = phrase[0]
+        zero = words[0] in ZERO_WORDS
+        if zero:
+            parsed_value, parsed_low, vague = 0, None, False
+        else:
+            parsed = parse_words(words)
+            if parsed is None:
+                return None
+            parsed_value, parsed_low, vague = parsed
+        # the token whose head lies outside the phrase
+        last = phrase[-1]
+        for t in phrase:
+            if not (phrase.start <= t.head.i < phrase.end):
+                last = t
+        if not zero and not self._looks_like_count(doc, i, end_i, parsed_value, words):
+            return None
+        noun, unit = self._counted_noun(last, zero)
+        if unit is None:
+            return None
+        # NER calls "1057 people" a DATE and "10 killed" sometimes a TIME: the entity label only
+        # decides for a number that counts no noun of ours
+        if not zero and noun is None and (any(t.ent_type_ in NON_COUNT_ENTS | NAME_ENTS for t in phrase) or (
+                i > 0 and doc[i - 1].pos_ == "PROPN")):
+            return None  # "Loop 323", "Farm to Market 14": a number inside a name
+        if not zero and noun is not None and any(t.ent_type_ in {"MONEY", "PERCENT"} for t in phrase):
+            return None
+        anchor = noun if noun is not None else last
+        # "a total of 42 diplomats": the total is what the verb governs
+        if noun is not None and noun.dep_ == "pobj" and noun.head.lower_ == "of" and (
+                noun.head.head.lemma_ in TOTAL_NOUNS):
+            anchor = noun.head.head
+        sent = first.sent
+        triggers = seen_sents.get(sent.start)
+        if triggers is None:
+            triggers = _sentence_triggers(sent)
+            seen_sents[sent.start] = triggers
+        found = self._nearest_trigger(anchor, noun, triggers, bare=noun is None)
+        if found is None:
+            return None
+        trig_token, (category, term, _) = found
+        if zero and category not in {"killed", "injured", "casualties", "missing", "arrested"}:
+            return None
+        if zero and noun is None and words[0] == "no":
+            return None
+        if unit == "homes" and category not in HOUSING_CATEGORIES | {"affected", "evacuated"}:
+            return None
+        if category in HOUSING_CATEGORIES and unit == "people":
+            return None
+        category, term = _refine(trig_token, category, term, anchor)
+        if category == "casualties" and end_i < len(doc) and doc[end_i].lower_ == "fatally":
+            category, term = "killed", "shot dead"  # "four men were shot, one fatally"
+        low = high = None
+        approximate = vague
+        bound = "vague" if vague else "exact"
+        # qualifiers and ranges
+        qual = _qualifier(doc, i)
+        start_i = i
+        if qual is not None:
+            kind, qlen = qual
+            start_i = i - qlen
+            if kind == "low":
+                bound = "low"
+            elif kind == "high":
+                bound = "high"
+            elif kind == "approx":
+                approximate = True
+        value = parsed_value
+        if vague:
+            low = parsed_low
+        elif bound == "low":
+            low = value
+        elif bound == "high":
+            high = value
+        range_low = _range_low(doc, i)
+        if range_low is not None and value is not None and range_low[0] < value:
+            low, high, bound, start_i = range_low[0], value, "range", range_low[1]
+            value = None
+        end_tok = max(end_i, noun.i + 1) if noun is not None and noun.i >= i else end_i
+        if noun is not None and noun.i >= i and noun.i - end_i > 4:
+            end_tok = end_i
+        return _Count(
+            start=doc[start_i].idx, end=doc[end_tok - 1].idx + len(doc[end_tok - 1].text),
+            category=category, term=term, value=value, low=low, high=high, approximate=approximate,
+            unit=unit, bound=bound, sent_i=sent.start, anchor=anchor,
+        )
+
+    def _looks_like_count(self, doc: Doc, i: int, end_i: int, value: int | None, words: list[str]) -> bool:
+        """Reject labels, ages, years, measures and codes around the number."""
+        first, last = doc[i], doc[end_i - 1]
+        if i > 0:
+            prev = doc[i - 1]
+            if prev.lower_ in LABEL_WORDS or prev.text in {"$", "£", "€", "#", "¥"}:
+                return False
+            # "Barbee, 15," / "(15)": an age in apposition
+            if prev.text in {",", "("} and len(words) == 1 and i > 1 and doc[i - 2].pos_ in {"PROPN", "NOUN"} \
+                    and end_i < len(doc) and doc[end_i].text in {",", ")", ".", ";"} and first.like_num:
+                return False
+        if end_i < len(doc):
+            nxt = doc[end_i]
+            nlow = nxt.lower_
+            if nlow in MEASURE_WORDS or nlow.startswith("-year") or (nlow == "-" and end_i + 1 < len(doc)
+                                                                      and doc[end_i + 1].lower_ in MEASURE_WORDS):
+                return False
+            if nlow in {"/", ":", "."} and end_i + 1 < len(doc) and doc[end_i + 1].like_num:
+                return False  # "24/7", "10:30", phone and version numbers
+            if nlow == "-" and end_i + 1 < len(doc) and doc[end_i + 1].like_num and len(doc[end_i + 1]) >= 3:
+                return False  # "555-1234"
+        if len(first.text) == 4 and first.text.isdigit() and 1800 <= int(first.text) <= 2100 and (
+                end_i >= len(doc) or _unit_of(doc[end_i]) is None):
+            return False  # a year, unless a counted noun follows ("1000 people")
+        if first.like_num and any(ch.isalpha() for ch in first.text) and first.text.lower() not in NUMBER_WORDS:
+            return digits_value(first.lower_) is not None  # "G7", "4x4", "5k"
+        del last
+        return True
+
+    def _counted_noun(self, last: Token, zero: bool) -> tuple[Token | None, str | None]:
+        """The noun the number counts and its unit; (None, "people") for a bare number; unit None to reject."""
+        head = last.head
+        noun: Token | None = None
+        if last.dep_ in {"nummod", "quantmod", "amod", "compound", "nmod", "det", "npadvmod"} and head.pos_ in {
+                "NOUN", "PROPN", "ADJ", "VERB"} and head.i > last.i:
+            noun = head
+        elif zero and last.dep_ == "det":
+            noun = head
+        # "hundreds of people", "two of the victims", "three of them"
+        if noun is None or noun.lemma_ in TOTAL_NOUNS:
+            for child in last.children:
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    objs = [g for g in child.children if g.dep_ == "pobj"]
+                    if objs:
+                        noun = objs[0]
+                    break
+        if noun is None:
+            return None, "people"
+        return noun, _unit_of(noun)
+
+    def _nearest_trigger(self, anchor: Token, noun: Token | None,
+                         triggers: list[tuple[Token, tuple[str, str, bool]]],
+                         bare: bool) -> tuple[Token, tuple[str, str, bool]] | None:
+        if not triggers:
+            return None
+        path = _ancestors(anchor)
+        # "according to one official", "one witness said": the count names a source, not a victim
+        for idx in path:
+            word = anchor.doc[idx]
+            if word.lower_ == "according" or (word.lemma_ in SPEAKER_VERBS and word.i != anchor.i and any(
+                    c.dep_ in {"nsubj", "nsubjpass"} and c.i in path for c in word.children)):
+                return None
+        best: tuple[float, int, Token, tuple[str, str, bool]] | None = None
+        for trig, info in triggers:
+            if trig.i == anchor.i or (noun is not None and trig.i == noun.i):
+                dist = 0.0
+            else:
+                dist = _tree_distance(path, trig)
+                if dist is None:
+                    continue
+            if info[2]:
+                dist += 0.5
+            limit = self.max_distance + (0.5 if info[2] else 0)
+            if dist > limit:
+                continue
+            key = (dist, abs(trig.i - anchor.i))
+            if best is None or key < (best[0], best[1]):
+                best = (dist, abs(trig.i - anchor.i), trig, info)
+        if best is None:
+            return None
+        return best[2], best[3]
+
+    def _singulars(self, doc: Doc, counts: list[_Count]) -> Iterable[_Count]:
+        """'A man was shot and killed', 'killing a woman': one person, counted as 1."""
+        taken = {c.anchor.i for c in counts}
+        for token in doc:
+            info = TRIGGERS.get(token.lemma_) or TRIGGERS.get(token.lower_)
+            if info is None or token.pos_ not in {"VERB", "AUX", "ADJ"}:
+                continue
+            for child in token.children:
+                if child.dep_ not in {"nsubjpass", "dobj", "nsubj"} or child.i in taken:
+                    continue
+                for person in (child, *[c for c in child.children if c.dep_ == "conj"]):
+                    if person.i in taken:
+                        continue
+                    if not _singular_person(person):
+                        continue
+                    det = next((c for c in person.children if c.dep_ == "det"), None)
+                    if det is None or det.lower_ not in {"a", "an"} or any(
+                            c.dep_ == "nummod" for c in person.children):
+                        continue
+                    if child.dep_ == "nsubj" and token.pos_ == "VERB" and token.lemma_ not in {
+                            "die", "perish"}:
+                        continue  # "a man shot two people": the subject is the shooter
+                    category, term = _refine(token, info[0], info[1], person)
+                    if category in HOUSING_CATEGORIES:
+                        continue
+                    taken.add(person.i)
+                    yield _Count(
+                        start=det.idx, end=person.idx + len(person.text), category=category, term=term,
+                        value=1, low=None, high=None, approximate=False, unit="people", bound="exact",
+                        sent_i=token.sent.start, anchor=person,
+                    )
+
+    # -- merging and linking -----------------------------------------------------------------------------------
+
+    def _merge(self, counts: list[_Count]) -> list[_Count]:
+        """'at least 5,000 ... might be as high as 10,000': one toll, low and high from two statements."""
+        merged: list[_Count] = []
+        used: set[int] = set()
+        for a_i, a in enumerate(counts):
+            if a_i in used:
+                continue
+            if a.bound in {"low", "high"}:
+                for b_i in range(a_i + 1, len(counts)):
+                    b = counts[b_i]
+                    if b_i in used or b.category != a.category or b.unit != a.unit:
+                        continue
+                    if abs(b.anchor.sent.start - a.anchor.sent.start) > 0 and _sent_gap(a, b) > self.merge_window:
+                        break
+                    if {a.bound, b.bound} == {"low", "high"}:
+                        lo, hi = (a, b) if a.bound == "low" else (b, a)
+                        if lo.low is not None and hi.high is not None and lo.low < hi.high:
+                            a = _Count(start=a.start, end=b.end, category=a.category, term=a.term, value=None,
+                                       low=lo.low, high=hi.high, approximate=a.approximate or b.approximate,
+                                       unit=a.unit, bound="range", sent_i=a.sent_i, anchor=a.anchor)
+                            used.add(b_i)
+                            break
+            merged.append(a)
+        return merged
+
+    def _to_quantity(self, doc: Doc, count: _Count) -> Quantity:
+        return Quantity.model_construct(
+            text=doc.text[count.start:count.end], start=count.start, end=count.end, category=count.category,
+            value=count.value, low=count.low, high=count.high, approximate=count.approximate, unit=count.unit,
+            place=_place(doc, count), source=_source(doc, count), event_id=None, term=count.term,
+        )
+
+
+_GLUED_UNITS = {"people": "people", "persons": "people", "families": "households", "households": "households",
+                "homes": "homes", "houses": "homes", "individuals": "people", "residents": "people"}
+_GLUED_PREFIXES = tuple(_GLUED_UNITS)
+_ARTICLE_NUMBERS = frozenset({"dozen", "hundred", "thousand", "million", "billion", "couple", "total"})
+
+
+def _singular_person(token: Token) -> bool:
+    """'man', 'girlfriend', '11-year-old': one person named by a common noun."""
+    if token.lower_ == "old":
+        return any(c.lower_ == "year" for c in token.lefts) or token.i > 1 and token.doc[token.i - 2].lower_ == "year"
+    return token.pos_ == "NOUN" and token.tag_ == "NN" and token.lower_ in PEOPLE_NOUNS
+
+
+def _next_word(doc: Doc, i: int) -> Token:
+    """The next token after i that is not white space (or token i itself at the end)."""
+    for j in range(i + 1, min(i + 3, len(doc))):
+        if not doc[j].is_space:
+            return doc[j]
+    return doc[i]
+
+
+def _unit_of(noun: Token) -> str | None:
+    lower = noun.lower_
+    lemma = noun.lemma_.lower()
+    if lower in HOUSEHOLD_NOUNS or lemma in HOUSEHOLD_NOUNS:
+        return "households"
+    if lower in HOME_NOUNS or lemma in HOME_NOUNS:
+        return "homes"
+    if lower in PEOPLE_NOUNS or lemma in PEOPLE_NOUNS or lower in PARTITIVE_PRONOUNS:
+        return "people"
+    if noun.ent_type_ in {"NORP"} or (noun.pos_ == "NOUN" and lower.endswith(PEOPLE_SUFFIXES)
+                                      and lower not in MEASURE_WORDS):
+        return "people"
+    if lower.startswith(_GLUED_PREFIXES):  # "peoplebetween": words run together in PDF text
+        return _GLUED_UNITS[next(p for p in _GLUED_PREFIXES if lower.startswith(p))]
+    if lemma in TRIGGERS and TRIGGERS[lemma][0] not in HOUSING_CATEGORIES and noun.pos_ in {"NOUN", "ADJ", "VERB"}:
+        return "people"  # "12 dead", "three injured", "5,000 deaths", "200 arrests"
+    if lower in {"arrests", "arrest"}:
+        return "people"
+    return None
+
+
+def _sentence_triggers(sent: Span) -> list[tuple[Token, tuple[str, str, bool]]]:
+    found: list[tuple[Token, tuple[str, str, bool]]] = []
+    for token in sent:
+        info = TRIGGERS.get(token.lemma_) or TRIGGERS.get(token.lower_)
+        if info is not None:
+            if token.dep_ == "neg" or any(c.dep_ == "neg" for c in token.children):
+                continue
+            if token.lemma_ in VERB_ONLY and token.pos_ != "VERB":
+                continue  # "murder charges", "a murder trial" count no victims
+            found.append((token, info))
+        elif token.lower_ == "leave" and token.dep_ == "xcomp" and token.head.lemma_ in LEAVE_GOVERNORS:
+            found.append((token.head, LEAVE_GOVERNORS[token.head.lemma_]))
+        elif token.lower_ in CAMP_WORDS:
+            found.append((token, ("displaced", "in camps", True)))
+        elif token.lemma_ in FORCE_VERBS and _from_homes(token):
+            found.append((token, ("displaced", "fled", False)))
+        elif token.lemma_ == "lose" and any(c.dep_ == "dobj" and c.lemma_ in {"home", "house"} for c in token.children):
+            found.append((token, ("displaced", "homeless", False)))
+    return found
+
+
+def _from_homes(verb: Token) -> bool:
+    """'forced 2,500 people out of their homes', 'drove thousands from their villages'."""
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in {"from", "out"}:
+            for grand in child.subtree:
+                if grand.lemma_ in {"home", "house", "village", "town", "land", "area", "city"}:
+                    return True
+        if child.dep_ in {"xcomp", "advcl"} and child.lemma_ in {"flee", "leave", "abandon", "evacuate"}:
+            return True
+    return False
+
+
+def _ancestors(token: Token) -> dict[int, float]:
+    """Each ancestor's token index -> distance from the token (edges into prepositions cost nothing)."""
+    path = {token.i: 0.0}
+    dist = 0.0
+    while token.head.i != token.i:
+        token = token.head
+        if token.pos_ not in {"ADP", "AUX", "PART"}:
+            dist += 1
+        path[token.i] = dist
+        if dist > 6:
+            break
+    return path
+
+
+def _tree_distance(path: dict[int, float], other: Token) -> float | None:
+    dist = 0.0
+    token = other
+    for _ in range(8):
+        if token.i in path:
+            return dist + path[token.i]
+        if token.head.i == token.i:
+            return None
+        if token.pos_ not in {"ADP", "AUX", "PART"}:
+            dist += 1
+        token = token.head
+    return None
+
+
+def _refine(trigger: Token, category: str, term: str, anchor: Token) -> tuple[str, str]:
+    """'shot and killed', 'shot dead', 'fatally shot' are killed; 'shot and wounded' is injured."""
+    if category not in CASUALTY_CATEGORIES:
+        return category, term
+    for child in trigger.children:
+        words = {child.lemma_, child.lower_}
+        if child.dep_ == "conj" and any(c.dep_ in {"nsubj", "nsubjpass"} for c in child.children):
+            continue  # "four were shot and one person killed": the second verb has its own subject
+        if child.dep_ in {"conj", "xcomp", "advcl", "oprd", "acomp", "advmod", "amod", "dobj", "ccomp"}:
+            if words & KILL_WORDS:
+                return "killed", "shot dead"
+            if words & INJURE_WORDS:
+                return "injured", "shot and wounded"
+        if child.dep_ == "prep" and child.lower_ == "to":
+            if any(g.lemma_ == "death" for g in child.children):
+                return "killed", "shot dead"
+    for child in anchor.children:
+        if child.dep_ in {"amod", "acl"} and {child.lemma_, child.lower_} & KILL_WORDS:
+            return "killed", "shot dead"
+    return category, term
+
+
+def _qualifier(doc: Doc, i: int) -> tuple[str, int] | None:
+    """The qualifier right before token i: ("low"|"high"|"approx", its length in tokens)."""
+    before = [t.lower_ for t in doc[max(0, i - 4):i]]
+    for kind, table in (("high", HIGH_QUALIFIERS), ("low", LOW_QUALIFIERS), ("approx", APPROX_QUALIFIERS)):
+        for seq in table:
+            if len(seq) <= len(before) and tuple(before[len(before) - len(seq):]) == seq:
+                # "as high as" may stand after "might be": the same bound
+                return kind, len(seq)
+    # "a total of 42": no bound, but the span starts at "a total of"
+    if len(before) >= 3 and tuple(before[-3:]) == ("a", "total", "of"):
+        return "exact", 3
+    return None
+
+
+def _range_low(doc: Doc, i: int) -> tuple[int, int] | None:
+    """'between 20 and 30', '20 to 30', '20-30', 'from 20 to 30': the low number and where the range begins."""
+    if i < 2:
+        return None
+    sep = doc[i - 1].lower_
+    if sep not in {"and", "to", "-", "–", "or"}:
+        return None
+    prev = doc[i - 2]
+    value = digits_value(prev.lower_)
+    if value is None:
+        parsed = parse_words([prev.lower_])
+        value = parsed.value if parsed else None
+    if value is None:
+        return None
+    start = i - 2
+    if sep == "and":
+        if i < 3 or doc[i - 3].lower_ != "between":
+            return None
+        start = i - 3
+    elif sep == "or":
+        pass  # "two or three"
+    if start > 0 and doc[start - 1].lower_ in {"between", "from"}:
+        start -= 1
+    return int(value), start
+
+
+def _sent_gap(a: _Count, b: _Count) -> int:
+    doc = a.anchor.doc
+    lo, hi = sorted((a.anchor.i, b.anchor.i))
+    return sum(1 for t in doc[lo:hi + 1] if t.is_sent_start and t.i > lo)
+
+
+# -- linking: place and source ------------------------------------------------------------------------------
+
+def _place(doc: Doc, count: _Count) -> Place | None:
+    from sitrep.stages.places import place_for
+
+    place = place_for(doc, count.start, count.end)
+    if place is not None:
+        return place
+    return _referred_place(doc, count.anchor.sent)
+
+
+def _referred_place(doc: Doc, sent: Span) -> Place | None:
+    """'there', 'the city': the last place mentioned before the reference (the sentence's own places
+    first, when the reference comes after them)."""
+    places = [p for p in (doc._.places or []) if p.geonameid is not None and not getattr(p, "metonymic", False)]
+    if not places:
+        return None
+    for token in sent:
+        lower = token.lower_
+        wanted: set[str] | None = None
+        if lower == "there" and token.dep_ == "advmod":
+            wanted = set()
+        elif lower in REFERRING_NOUNS and any(c.lower_ in {"the", "this", "that"} for c in token.lefts):
+            wanted = _precisions_for(lower)
+        else:
+            continue
+        before = [p for p in places if p.end <= token.idx]
+        if wanted:
+            before = [p for p in before if p.precision in wanted] or []
+        if before:
+            return before[-1]
+    return None
+
+
+def _precisions_for(noun: str) -> set[str]:
+    if noun in {"city", "town", "village", "capital", "port", "neighbourhood", "neighborhood", "camp"}:
+        return {"exact", "city"}
+    if noun == "country":
+        return {"country"}
+    if noun in {"province", "state", "region"}:
+        return {"admin1", "region"}
+    if noun in {"county", "district"}:
+        return {"admin2", "admin1"}
+    return set()
+
+
+def _source(doc: Doc, count: _Count) -> dict | None:
+    """Who gives the figure: a quote holding it, 'according to X', or the subject of 'said'."""
+    for quote in doc._.quotes or []:
+        if quote.start <= count.start and count.end <= quote.end:
+            speaker = quote.speaker
+            return {"quote_id": quote.id, "name": speaker.name if speaker else None,
+                    "actor_id": speaker.actor_id if speaker else None}
+    sent = count.anchor.sent
+    for token in sent:
+        if token.lower_ == "according" and token.i + 1 < sent.end and doc[token.i + 1].lower_ == "to":
+            objs = [c for c in doc[token.i + 1].children if c.dep_ == "pobj"]
+            if objs:
+                return _source_from(doc, objs[0])
+    token = count.anchor
+    for _ in range(6):
+        if token.head.i == token.i:
+            break
+        token = token.head
+        if token.lemma_ in SAY_VERBS and token.pos_ == "VERB":
+            subj = [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"} and c.i != count.anchor.i]
+            if subj and subj[0].lower_ not in {"it", "that", "which", "this"}:
+                return _source_from(doc, subj[0])
+    return None
+
+
+def _source_from(doc: Doc, head: Token) -> dict:
+    from sitrep.stages.actors import actor_at
+
+    left, right = head.left_edge.i, head.right_edge.i + 1
+    # keep the name short: cut a trailing relative clause or apposition after a comma
+    for t in doc[head.i:right]:
+        if t.text == ",":
+            right = t.i
+            break
+    span = doc[left:right]
+    actor = actor_at(doc, span.start_char, span.end_char) if doc._.actors else None
+    return {"name": span.text, "actor_id": actor.id if actor else None,
+            "start": span.start_char, "end": span.end_char}
+
+
+# -- article totals -----------------------------------------------------------------------------------------
+
+DEATH_EVIDENCE = frozenset({"kill", "killed", "die", "dead", "murder", "slay", "perish", "fatally", "fatal",
+                            "deadly", "death", "succumb"})
+INJURY_EVIDENCE = frozenset({"wound", "wounded", "injure", "injured", "hurt", "hospitalize", "hospitalized",
+                             "shoot", "shot", "graze", "struck", "strike", "hit"})
+INJURY_STRONG = frozenset({"wound", "wounded", "injure", "injured", "hurt", "hospitalize", "hospitalized"})
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "they", "them", "i", "we", "you", "himself", "herself",
+                              "themselves"})
+
+
+def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: str = "first") -> dict[str, int]:
+    """How many people the article says were killed and injured in what it reports, as one figure each.
+
+    Why a separate reading: a local report often names no number ("a man was shot and killed"; "he
+    died at the hospital"); its count is the largest stated figure, else one for each indefinite person
+    killed or hurt ("a woman was also wounded"), else one when someone is said to have died. Injured
+    falls back to the people shot minus the dead ("four people were shot, one fatally").
+    """
+    quantities = doc._.quantities if quantities is None else quantities
+    explicit: dict[str, list[int]] = {}
+    singles: dict[str, set[str]] = {}
+    for q in quantities or []:
+        figure = q.value if q.value is not None else q.low if q.low is not None else q.high
+        if figure is None or q.unit != "people":
+            continue
+        if q.value == 1 and q.text.split()[0].lower() in {"a", "an"}:
+            singles.setdefault(q.category, set()).add(q.text.lower())
+            continue
+        explicit.setdefault(q.category, []).append(figure)
+
+    def figure_of(category: str) -> int | None:
+        found = explicit.get(category)
+        value = (max(found) if pick == "max" else found[0]) if found else None
+        if category in singles:
+            value = max(value or 0, len(singles[category]))
+        return value
+
+    killed = figure_of("killed")
+    injured = figure_of("injured")
+    shot = figure_of("casualties")
+    if not killed:
+        killed = 1 if _has_evidence(doc, DEATH_EVIDENCE) else 0
+    if shot is not None and shot > killed:
+        injured = max(injured or 0, shot - killed)
+    if injured is None:
+        # with a death reported, "shot" may be the dead; only "wounded"/"injured" says someone else was hurt
+        injured = 1 if _has_evidence(doc, INJURY_EVIDENCE if killed == 0 else INJURY_STRONG) else 0
+    return {"killed": killed, "injured": injured}
+
+
+def _has_evidence(doc: Doc, words: frozenset[str]) -> bool:
+    """A person (name, pronoun or noun) is the one said to have died or been hurt, not negated."""
+    for token in doc:
+        if token.lemma_ not in words and token.lower_ not in words:
+            continue
+        if any(c.dep_ == "neg" for c in token.children):
+            continue
+        if token.lower_ in {"fatal", "deadly", "fatally"} and token.head.lemma_ in {"shooting", "shoot", "wound"}:
+            return True  # "the fatal shooting of", "fatally shot"
+        if token.lower_ == "death" and any(c.lower_ == "shooting" for c in token.children):
+            return True  # "the shooting death of"
+        if token.lower_ == "gunshot" and token.head.lemma_ in {"wound", "injury"} and "wound" in words:
+            return True  # "taken to hospital with a gunshot wound"
+        # "was pronounced dead", "was found dead": the subject belongs to the verb above the adjective
+        verb = token.head if token.dep_ in {"oprd", "acomp", "xcomp", "ccomp"} else token
+        for child in verb.children:
+            if child.dep_ not in {"nsubjpass", "nsubj", "dobj"}:
+                continue
+            if child.dep_ == "nsubj" and verb.pos_ == "VERB" and verb.lemma_ not in {"die", "perish", "succumb"} \
+                    and verb is token:
+                continue  # "he shot two people": the subject is the shooter
+            if child.lower_ in {"who", "that"} and verb.dep_ == "relcl":
+                child = verb.head  # "the 2-year-old who died"
+            if child.ent_type_ == "PERSON" or child.lower_ in _PERSON_PRONOUNS or (
+                    child.pos_ in {"NOUN", "ADJ"} and (_unit_of(child) == "people" or child.lower_.endswith("old"))):
+                if any(c.lower_ in {"no", "nobody"} for c in child.children) or child.lower_ in ZERO_WORDS:
+                    continue
+                return True
+    return False

@@ -71,12 +71,40 @@ agree disagree conclude find show indicate suggest signal stress emphasize empha
 highlight point mention cite quote joke muse concede boast brag vowed reiterate repeat continue
 conclude summarize summarise imply hint predict guarantee assure reassure announce proclaim
 encourage plead appeal beg implore insist order instruct advise recommend
+exclaim shout yell scream cry whisper mutter murmur quip joke snap interject interrupt beam chime
+gush rave rant scoff sneer tease marvel acknowledge concur caution opine pronounce proclaim
 """.split())
 
 # Cues whose nominal object carries the message when it holds quoted words ('described X as "..."').
 NOMINAL_CUES: frozenset[str] = frozenset("""
 describe characterize characterise term dub label brand call hail praise laud welcome criticize
 criticise condemn denounce reject dismiss deny confirm announce cite promise pledge vow demand
+""".split())
+
+# Stance verbs whose object is what is attributed even without quotation marks ("criticized the
+# plan", "denied the allegations"), as in PolNeAR's attribution guidelines.
+OBJECT_CUES: frozenset[str] = frozenset("""
+criticize criticise condemn denounce deny reject dismiss dispute endorse defend praise attack
+accuse blame question announce confirm acknowledge admit propose demand predict
+""".split())
+
+# Prepositions that introduce the message after a cue ('called for a ban', 'warned of famine');
+# verbs not listed take the default set.
+_DEFAULT_PREPS = frozenset({"about", "against", "for", "of"})
+PREP_CUES: dict[str, frozenset[str]] = {
+    "point": frozenset({"to"}), "refer": frozenset({"to"}), "respond": frozenset({"to"}),
+    "object": frozenset({"to"}), "advocate": frozenset({"for"}), "apologize": frozenset({"for"}),
+    "apologise": frozenset({"for"}), "push": frozenset({"for"}), "campaign": frozenset({"for", "against"}),
+    "rail": frozenset({"against"}), "speak": frozenset({"about", "against", "of", "on"}),
+    "talk": frozenset({"about", "of"}), "comment": frozenset({"on"}), "say": frozenset(),
+    "tell": frozenset({"about", "of"}), "write": frozenset({"about", "of"}), "ask": frozenset({"about", "for"}),
+    "thank": frozenset(), "add": frozenset(), "continue": frozenset(), "agree": frozenset({"on"}),
+}
+# Prepositional objects that are where or how something was said, not what.
+_NOT_MESSAGES = frozenset("""
+statement interview interviews conference call speech tweet tweets post letter email rally event
+appearance program show address briefing hearing debate meeting reporters years months weeks days
+hours time times example instance
 """.split())
 
 # Verb + object + preposition idioms that report a stance ("cast doubt on the claims").
@@ -200,10 +228,7 @@ class QuotesStage:
             draft.quotes = [m for m in marks if m[0] < draft.end and m[1] > draft.start]
             # a quotation cut by the parse ('as "significant,"' loses its closing mark) is taken whole
             for qs, qe in draft.quotes:
-                if draft.start <= qs and qe > draft.end:
-                    draft.end = qe
-                elif qs < draft.start < qe <= draft.end:
-                    draft.start = qs
+                draft.start, draft.end = min(draft.start, qs), max(draft.end, qe)
             draft.kind = _kind(doc.text, draft.start, draft.end, draft.quotes)
             drafts.append(draft)
         return drafts
@@ -227,7 +252,7 @@ class QuotesStage:
                 continue  # a scare quote or a title inside a sentence, not speech
             draft = _Draft(start=qs, end=qe, kind="direct" if whole else "mixed", cue=cue, quotes=[(qs, qe)])
             if cue is not None:
-                draft.speaker = _speaker_of_cue(cue)
+                draft.speaker = _speaker_of_cue(cue, in_quote)
                 draft.cue_end = cue
             out.append(draft)
         return out
@@ -235,13 +260,19 @@ class QuotesStage:
     def _finish(self, doc: Doc, drafts: list[_Draft]) -> list[Quote]:
         """Resolve speakers to actors, continue speakers over uncued paragraphs, give ids."""
         quotes: list[Quote] = []
-        last: tuple[Speaker | None, int] = (None, -1)  # the previous speaker and its paragraph number
+        # the previous cued quotation's speaker (possibly unknown) and its paragraph number
+        last: tuple[Speaker | None, int] = (None, -10**6)
+        paragraph, counted_to = 0, 0
         for draft in drafts:
             speaker = _resolve_speaker(doc, draft.speaker) if draft.speaker is not None else None
-            paragraph = doc.text.count("\n", 0, draft.start)
-            if speaker is None and draft.cue is None and last[0] is not None:
-                # only a quotation that opens its paragraph continues the previous speaker
-                if _starts_paragraph(doc.text, draft.start) and paragraph - last[1] <= self.max_continuation_paragraphs:
+            paragraph += doc.text.count("\n\n", counted_to, draft.start) or doc.text.count("\n", counted_to, draft.start)
+            counted_to = draft.start
+            if draft.cue is None and speaker is None:
+                # an uncued quotation continues the speaker quoted just before it: in the same
+                # paragraph ('"A," she said. "B."'), or opening one of the next paragraphs
+                same = paragraph == last[1]
+                near = _starts_paragraph(doc.text, draft.start) and paragraph - last[1] <= self.max_continuation_paragraphs
+                if same or near:
                     speaker = last[0]
             cue = None
             if draft.cue is not None:
@@ -252,7 +283,7 @@ class QuotesStage:
                 id=f"Q{len(quotes) + 1}", text=doc.text[draft.start:draft.end], start=draft.start,
                 end=draft.end, kind=draft.kind, speaker=speaker, cue=cue,
             ))
-            if speaker is not None:
+            if draft.cue is not None:
                 last = (speaker, paragraph)
         return quotes
 
@@ -397,14 +428,22 @@ def _verb_attribution(cue: Token, in_quote: list[int], marks: list[tuple[int, in
     complements = [
         c for c in cue.children if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and lemma in XCOMP_CUES)
     ]
-    if not complements and lemma in NOMINAL_CUES:
+    if not complements and (lemma in NOMINAL_CUES or lemma in OBJECT_CUES):
         # 'described the talks as "significant"': the object phrase counts only with quoted words
         nominal = [c for c in cue.children if c.dep_ in ("dobj", "prep", "oprd", "attr", "dative") and c.i > cue.i]
         if nominal:
             first = min(c.left_edge.i for c in nominal)
             last = max(c.right_edge.i for c in nominal)
-            if any(in_quote[i] >= 0 for i in range(first, last + 1)):
+            if lemma in OBJECT_CUES or any(in_quote[i] >= 0 for i in range(first, last + 1)):
                 complements = nominal
+    if not complements:
+        # 'called for a ban', 'warned of a crisis', 'spoke out against the plan'
+        for prep in cue.children:
+            if prep.dep_ == "prep" and prep.i > cue.i and prep.lower_ in PREP_CUES.get(lemma, _DEFAULT_PREPS) and (lemma in CUE_VERBS or lemma in PREP_CUES):
+                pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+                if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME") and pobj.lower_ not in _NOT_MESSAGES:
+                    complements = [pobj]
+                    break
     if not complements:
         # parenthetical cue: '"...," he said' parses as said -> parataxis/ccomp of the quoted verb
         head = cue.head
@@ -414,7 +453,7 @@ def _verb_attribution(cue: Token, in_quote: list[int], marks: list[tuple[int, in
             bounds = _trim(doc, first, last)
             if bounds is None:
                 return None
-            return _Draft(start=bounds[0], end=bounds[1], kind="", cue=cue, speaker=_speaker_of_cue(cue))
+            return _Draft(start=bounds[0], end=bounds[1], kind="", cue=cue, speaker=_speaker_of_cue(cue, in_quote))
         return None
     if cue.dep_ == "aux" or (cue.pos_ == "AUX" and lemma not in ("say", "tell")):
         return None
@@ -425,7 +464,7 @@ def _verb_attribution(cue: Token, in_quote: list[int], marks: list[tuple[int, in
     bounds = _trim(doc, first, last)
     if bounds is None:
         return None
-    speaker = _speaker_of_cue(cue)
+    speaker = _speaker_of_cue(cue, in_quote)
     if speaker is None and all(c.dep_ == "xcomp" for c in complements):
         return None
     return _Draft(start=bounds[0], end=bounds[1], kind="", cue=cue, speaker=speaker)
@@ -499,29 +538,64 @@ def _cue_for_quotation(doc: Doc, span: SpacySpan, in_quote: list[int], qi: int) 
                 break
             head, steps = head.head, steps + 1
     # 2. a cue outside any quotation whose head lies inside this one ('"...," he said')
-    sent_first = doc[span.start].sent.start
-    sent_last = doc[span.end - 1].sent.end
+    # the sentences of the quotation's first and last words (a closing mark may start the next one)
+    inner = [t for t in span if t.text not in QUOTE_CHARS] or list(span)
+    sent_first = inner[0].sent.start
+    sent_last = inner[-1].sent.end
+    # '"Is it?" she asked.' : the parser ends the sentence at '?"', so the cue opens the next one;
+    # 'Stated Stone:' ends the previous one before the quotation
+    if sent_last < len(doc) and sent_last - span.end <= 1:
+        sent_last = min(len(doc), sent_last + 6)
+    if sent_first > 0 and span.start - sent_first <= 1 and doc[sent_first - 1].text in (":", ","):
+        sent_first = doc[sent_first - 1].sent.start
     window = range(max(sent_first, span.start - 12), min(sent_last, span.end + 12))
-    candidates = [t for t in window if t not in inside and in_quote[t] < 0 and _is_cue(doc[t], in_quote)]
+    text = doc.text
+    candidates = [
+        t for t in window
+        if t not in inside and in_quote[t] < 0 and _is_cue(doc[t], in_quote)
+        and "\n" not in text[min(doc[t].idx, span.start_char):max(doc[t].idx, span.end_char)]
+    ]
     for t in candidates:
         if doc[t].head.i in inside or any(c.i in inside for c in doc[t].children):
             return doc[t]
-    # 3. the nearest cue in the same sentence(s), on a side not taken by another quotation
-    if candidates:
-        return doc[min(candidates, key=lambda t: min(abs(t - span.start), abs(t - span.end)))]
+    # 3. the nearest cue right next to the quotation, with no other quotation in between
+    near = [t for t in candidates if (0 <= span.start - t <= 6) or (0 <= t - span.end <= 6)]
+    near = [t for t in near if not any(in_quote[j] >= 0 for j in range(min(t, span.end), max(t, span.start)))]
+    if near:
+        return doc[min(near, key=lambda t: min(abs(t - span.start), abs(t - span.end)))]
     return None
 
 
 def _is_cue(token: Token, in_quote: list[int]) -> bool:
-    return (
-        in_quote[token.i] < 0 and token.pos_ in ("VERB", "AUX")
-        and token.lemma_.lower() in CUE_VERBS and token.dep_ != "aux"
-    )
+    if in_quote[token.i] >= 0 or token.dep_ == "aux" or token.pos_ not in ("VERB", "AUX"):
+        return False
+    lemma = token.lemma_.lower()
+    if lemma in CUE_VERBS:
+        return True
+    # "shot back", "fired back", "hit back": retorts
+    return lemma in ("shoot", "fire", "hit", "push", "write") and any(c.lower_ == "back" for c in token.children)
 
 
 # ---------------------------------------------------------------------- speakers
-def _speaker_of_cue(cue: Token) -> SpacySpan | None:
-    """The source of a cue: its subject (inherited along conj/advcl chains), or a passive agent."""
+def _speaker_of_cue(cue: Token, in_quote: list[int] | None = None) -> SpacySpan | None:
+    """The source of a cue: its subject (inherited along conj/advcl chains), or a passive agent;
+    failing those (a garbled parse), the nearest named or pronoun subject before the cue in its
+    sentence, outside quotations."""
+    found = _subject_through_parse(cue)
+    if found is not False:
+        return found
+    for i in range(cue.i - 1, cue.sent.start - 1, -1):
+        token = cue.doc[i]
+        if in_quote is not None and in_quote[i] >= 0:
+            continue
+        if token.dep_ == "nsubj" and (token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or token.pos_ == "PRON"):
+            return _noun_phrase(token)
+    return None
+
+
+def _subject_through_parse(cue: Token) -> SpacySpan | None | bool:
+    """The subject found along the parse, None if the source is known to be unnamed, False if the
+    parse gave no answer."""
     token, steps = cue, 0
     while steps < 4:
         subject = next((c for c in token.children if c.dep_ in ("nsubj", "csubj")), None)
@@ -539,9 +613,9 @@ def _speaker_of_cue(cue: Token) -> SpacySpan | None:
                 return _noun_phrase(token.head)
             return _noun_phrase(subject)
         if token.dep_ not in INHERIT_DEPS or token.head.i == token.i:
-            return None
+            return False
         token, steps = token.head, steps + 1
-    return None
+    return False
 
 
 def _noun_phrase(head: Token) -> SpacySpan:
@@ -575,8 +649,12 @@ def _noun_phrase(head: Token) -> SpacySpan:
         while ent_last + 1 < len(doc) and doc[ent_last + 1].ent_iob_ == "I":
             ent_last += 1
         last = max(last, ent_last)
-    while first < head.i and (doc[first].is_punct or doc[first].text in QUOTE_CHARS):
+    while first < head.i and (doc[first].is_punct or doc[first].text in QUOTE_CHARS or "\n" in doc[first].text):
         first += 1
+    for i in range(head.i - 1, first - 1, -1):
+        if "\n" in doc[i].text_with_ws:  # a mention never spans paragraphs
+            first = i + 1
+            break
     return doc[first:last + 1]
 
 

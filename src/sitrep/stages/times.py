@@ -1,39 +1,314 @@
-"""`sitrep_times`: Time expressions detected and normalised to TIMEX3 values.
+"""`sitrep_times`: time expressions detected and normalised to TIMEX3 values.
 
-Writes `doc._.times`. This is the stage's room; its issue fills in the method.
+Writes `doc._.times`: one `sitrep.model.Time` per expression (DATE, TIME, DURATION, SET) with its
+character span, its TIMEX3 `value` anchored on the publication date (DCT), a `precision` and a TIMEX3
+`mod`. The rule grammar lives in `timex_grammar.py` (one tested unit per rule family) and the calendar
+arithmetic in `timex_calendar.py`; this module adds what only the parse can tell: the tense of the verb
+that governs a bare weekday or month (direction), whether a four-digit number is a year or a count,
+spaCy's DATE/TIME entities as a second detection signal, and the event-date helper the events stage calls.
 """
 
 from __future__ import annotations
 
-from spacy.language import Language
-from spacy.tokens import Doc
+import datetime as dt
+import re
 
-from sitrep.model import EventDate
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from sitrep.errors import Warnings
+from sitrep.model import EventDate, Time
+from sitrep.stages import timex_grammar as grammar
 from sitrep.stages.base import publication_date, register_extension
 
+# Verbs after which an infinitive or a passive points ahead: "plans to meet Tuesday", "is due Tuesday".
+FUTURE_CUES = frozenset({
+    "be", "plan", "expect", "schedule", "due", "set", "intend", "hope", "want", "aim", "promise", "prepare", "go",
+    "agree", "vow", "pledge", "threaten", "propose", "seek", "wish", "try", "decide", "ask", "call", "urge",
+    "slate", "likely", "poise", "ready", "about", "to",
+})
+# Present-tense verbs that report the past ("police say the attack happened Tuesday" reads as past).
+REPORTING = frozenset({"say", "tell", "report", "confirm", "claim", "state", "announce", "accuse", "add",
+                       "note", "write", "insist", "deny", "admit", "show", "reveal", "suggest", "believe"})
+FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo", "would", "'d", "could", "might", "may", "should", "must",
+                        "can", "ca"})
+# Verbs that put their own time ahead even in the past tense: "planned a rally on Saturday",
+# "extended the deadline until Tuesday".
+AHEAD = frozenset({"plan", "schedule", "slate", "expect", "due"})
+# Verbs that move something to a later time: "extended the deadline until Tuesday" looks ahead, but
+# "extended the offer Friday" does not, so they need "until"/"to"/"till" before the expression.
+DEFER = frozenset({"postpone", "delay", "extend", "defer", "adjourn", "reschedule", "push", "move", "set"})
+PAST_AUX = frozenset({"was", "were", "had", "did", "'d"})
+# Nouns a year may modify when it is a count, not a date ("2000 troops"): any plural noun that is not
+# itself about time.
+TIME_NOUNS = frozenset({"election", "elections", "budget", "budgets", "olympics", "games", "results",
+                        "earnings", "figures", "levels", "sales", "profits", "talks", "accords", "census",
+                        "rules", "standards", "models", "estimates", "forecasts", "guidelines", "riots"})
+PRECISIONS = {"day": "day", "week": "week", "month": "month", "quarter": "year", "half": "year",
+              "season": "year", "year": "year", "decade": "year", "century": "year"}
+_VALUE_SHAPES = (
+    (re.compile(r"^\d{4}-\d{2}-\d{2}"), "day"),
+    (re.compile(r"^\d{4}-W\d{2}-WE"), "days"),
+    (re.compile(r"^\d{4}-W\d{2}"), "week"),
+    (re.compile(r"^\d{4}-\d{2}$"), "month"),
+    (re.compile(r"^\d{4}(?:-(?:Q\d|H\d|SP|SU|FA|WI))?$"), "year"),
+)
 
-@Language.factory("sitrep_times", assigns=["doc._.times"], default_config={})
-def make_times(nlp: Language, name: str) -> TimesStage:
-    return TimesStage(nlp, name)
+
+@Language.factory(
+    "sitrep_times",
+    assigns=["doc._.times"],
+    requires=["token.dep", "token.tag"],
+    default_config={"use_entities": True},
+)
+def make_times(nlp: Language, name: str, use_entities: bool) -> TimesStage:
+    return TimesStage(nlp, name, use_entities=use_entities)
 
 
 class TimesStage:
-    """Time expressions detected and normalised to TIMEX3 values."""
+    """Time expressions detected and normalised to TIMEX3 values, anchored on the publication date.
 
-    def __init__(self, nlp: Language, name: str = "sitrep_times") -> None:
+    nlp (Language): the pipeline (unused; kept for the factory signature).
+    name (str): the component name.
+    use_entities (bool): also keep spaCy DATE/TIME entities that no rule matched (value left None).
+    """
+
+    def __init__(self, nlp: Language, name: str = "sitrep_times", *, use_entities: bool = True) -> None:
         self.name = name
+        self.use_entities = use_entities
+        self.grammar = grammar.build_grammar()  # compiled once per process, shared by every instance
         register_extension("article")
         register_extension("times")
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.times = []
+        """Find, normalise and store the document's time expressions in `doc._.times`."""
+        dct = publication_date(doc)
+        text = doc.text
+        ctx = grammar.Context(dct=dct, direction=lambda start, end: direction(doc, start, end))
+        matches = grammar.find(text, self.grammar, guard=lambda family, start, end: _keep(doc, family, start, end),
+                               ctx=ctx)
+        found = grammar.resolve_all(text, matches, ctx)
+        if self.use_entities:
+            found = _add_entities(doc, found)
+        doc._.times = [_to_time(text, timex) for timex in found]
+        _note(doc, dct, ctx)
         return doc
 
+
+def _to_time(text: str, timex: grammar.Timex) -> Time:
+    return Time(text=text[timex.start:timex.end], start=timex.start, end=timex.end, type=timex.type,
+                value=timex.value, precision=precision_of(timex.value, timex.type), anchored=timex.anchored,
+                mod=timex.mod)
+
+
+def precision_of(value: str | None, type_: str = "DATE") -> str | None:
+    """UCDP-style precision of a TIMEX3 value: day, days (2-6 days), week, month, year; None otherwise."""
+    if not value or type_ in ("DURATION", "SET"):
+        return None
+    for pattern, precision in _VALUE_SHAPES:
+        if pattern.match(value):
+            return precision
+    return None
+
+
+# -- what the parse adds ---------------------------------------------------------------------------------------
+
+def _keep(doc: Doc, family: str, start: int, end: int) -> bool:
+    """Refuse a four-digit number that counts things ("2000 troops") rather than naming a year."""
+    if family != "year":
+        return True
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return True
+    token = next((t for t in reversed(span) if t.like_num), None)
+    if token is None:
+        return True
+    if token.ent_type_ in ("MONEY", "PERCENT", "QUANTITY"):
+        return False
+    head = token.head
+    return not (token.dep_ == "nummod" and head.tag_ in ("NNS", "NNPS") and head.lower_ not in TIME_NOUNS)
+
+
+def direction(doc: Doc, start: int, end: int) -> str | None:
+    """"past" or "future" for a time expression, from the tense of the verb that governs it."""
+    if AHEAD_CUE.search(doc.text, max(0, start - 16), start):
+        return "future"
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    token: Token = span.root
+    until = UNTIL_CUE.search(doc.text, max(0, start - 24), start) is not None
+    for _ in range(8):
+        if token.pos_ in ("VERB", "AUX"):
+            if until and token.lemma_ in DEFER:
+                return "future"
+            return _tense(token)
+        if token.head.i == token.i:
+            break
+        token = token.head
+    root = span.sent.root
+    return _tense(root) if root.pos_ in ("VERB", "AUX") else None
+
+
+def _tense(verb: Token, depth: int = 0) -> str | None:
+    auxes = {child.lower_ for child in verb.children if child.dep_ in ("aux", "auxpass")}
+    if "have" in auxes and auxes & FUTURE_AUX:
+        return "past"  # "could have met Tuesday"
+    if auxes & FUTURE_AUX or verb.lower_ in FUTURE_AUX:
+        return "future"
+    if verb.lemma_ in AHEAD and "had" not in auxes:
+        return "future"
+    if "going" in auxes or (verb.lower_ == "going" and any(c.dep_ == "xcomp" for c in verb.children)):
+        return "future"
+    if auxes & PAST_AUX:
+        return "past"
+    tag = verb.tag_
+    if tag == "VBD":
+        return "past"
+    if tag == "VB" and "to" in auxes and depth < 2:
+        # "was due to expire Friday" is past; "plans to meet Friday" looks ahead.
+        head = verb.head
+        if head.i == verb.i:
+            return None
+        head_auxes = {child.lower_ for child in head.children if child.dep_ in ("aux", "auxpass")}
+        if "had" in head_auxes:
+            return "past"  # "had been due to expire Friday"
+        if head.lemma_ in FUTURE_CUES:
+            return "future"
+        return _tense(head, depth + 1)
+    if tag == "VBN":
+        if auxes & {"has", "have", "'s", "'ve"}:
+            return "past"
+        if auxes & {"is", "are", "am", "be", "'re"}:
+            return "future" if verb.lemma_ in FUTURE_CUES else None
+        return "past"
+    if tag == "VBG":
+        if auxes & {"is", "are", "am", "'re", "'m"}:
+            return "future"
+        return None
+    if tag in ("VBZ", "VBP"):
+        # News present tense mostly reports ("police say", "follows Tuesday's move"): no direction,
+        # unless the verb itself looks ahead ("plans a rally Saturday").
+        return "future" if verb.lemma_ in FUTURE_CUES else None
+    if tag == "JJ" and verb.lemma_ in FUTURE_CUES:
+        return "future"
+    return None
+
+
+PLURAL_UNIT = re.compile(r"(?i)\b(hour|day|week|month|year|decade)s\b")
+DURATION_CODES = {"hour": "H", "day": "D", "week": "W", "month": "M", "year": "Y", "decade": "DE"}
+UNTIL_CUE = re.compile(r"(?i)\b(?:until|till|to)\s+(?:\S+\s+){0,3}$")
+AHEAD_CUE = re.compile(r"(?i)\bas\s+(?:early|soon)\s+as\s+$")
+TEMPORAL_WORD = re.compile(
+    r"(?i)\b(?:day|days|week|weeks|month|months|year|years|decade|decades|century|hour|hours|minute|minutes"
+    r"|morning|afternoon|evening|night|season|spring|summer|autumn|fall|winter|weekend|\d{4}|\d{1,2}:\d{2})\b")
+
+
+def _add_entities(doc: Doc, found: list[grammar.Timex]) -> list[grammar.Timex]:
+    """spaCy's DATE/TIME entities that no rule matched, kept as unnormalised expressions.
+
+    Only entities with a plainly temporal word are kept: the small model labels ages and counts as DATE.
+    """
+    spans = [(t.start, t.end) for t in found]
+    extra: list[grammar.Timex] = []
+    for ent in doc.ents:
+        if ent.label_ not in ("DATE", "TIME"):
+            continue
+        if any(ent.start_char < e and s < ent.end_char for s, e in spans):
+            continue
+        if not TEMPORAL_WORD.search(ent.text) or "old" in ent.text.lower():
+            continue
+        plural = PLURAL_UNIT.search(ent.text)
+        if plural:  # "the years that followed", "the first hours": a stretch of unknown length
+            code = DURATION_CODES[plural.group(1).lower()]
+            value = f"PTX{code}" if code in ("H", "MIN") else f"PX{code}"
+            extra.append(grammar.Timex(ent.start_char, ent.end_char, "DURATION", value, "entity"))
+            continue
+        extra.append(grammar.Timex(ent.start_char, ent.end_char, ent.label_, None, "entity", anchored=False))
+    if not extra:
+        return found
+    return sorted(found + extra, key=lambda t: t.start)
+
+
+def _note(doc: Doc, dct: dt.date | None, ctx: grammar.Context) -> None:
+    """Coded notes on the article: bad or missing publication date, impossible calendar dates."""
+    article = doc._.article if Doc.has_extension("article") else None
+    if article is None:
+        return
+    notes = article.notes
+    if dct is None:
+        if article.published:
+            notes.append(Warnings.W222.format(article=article.id, value=article.published))
+        if ctx.unresolved:
+            notes.append(Warnings.W220.format(article=article.id, count=ctx.unresolved))
+    elif dct > dt.date.today() + dt.timedelta(days=1) and not any(n.startswith("[W101]") for n in notes):
+        notes.append(Warnings.W223.format(article=article.id, value=article.published))
+    for timex in ctx.impossible:
+        notes.append(Warnings.W221.format(article=article.id, text=doc.text[timex.start:timex.end],
+                                          start=timex.start, end=timex.end))
+
+
+# -- event dates --------------------------------------------------------------------------------------------
 
 def event_date(doc: Doc, start: int, end: int) -> EventDate:
     """The date of an event whose clause or trigger lies between character offsets `start` and `end`:
     the governing time expression (same clause or attached phrase), else the publication date with a
-    lower precision. The events stage calls this."""
+    lower precision. The events stage calls this.
+
+    Preference: a DATE/TIME expression inside [start, end); else one in the same sentence whose
+    syntactic head chain reaches the trigger; else the nearest one in the sentence that is not in a
+    different clause; else the publication date (precision "article").
+    """
     published = publication_date(doc)
-    return EventDate(value=published.isoformat() if published else None, text=None,
-                     precision="article" if published else None)
+    fallback = EventDate(value=published.isoformat() if published else None, text=None,
+                         precision="article" if published else None)
+    times: list[Time] = [t for t in (doc._.times or []) if t.type in ("DATE", "TIME") and t.value
+                         and t.value[:1].isdigit()]
+    if not times:
+        return fallback
+    trigger = doc.char_span(start, end, alignment_mode="expand")
+    if trigger is None or len(trigger) == 0:
+        return fallback
+    inside = [t for t in times if start <= t.start and t.end <= end]
+    sent = trigger.sent
+    in_sent = [t for t in times if sent.start_char <= t.start and t.end <= sent.end_char]
+    candidates = inside or in_sent
+    if not candidates:
+        return fallback
+    anchor = trigger.root
+    best: Time | None = None
+    best_score = 1e9
+    for time in candidates:
+        span = doc.char_span(time.start, time.end, alignment_mode="expand")
+        if span is None:
+            continue
+        score = abs(span.root.i - anchor.i)
+        if _governs(anchor, span.root):
+            score -= 1000  # the time hangs off the trigger's own clause
+        elif _clause_head(span.root) is not _clause_head(anchor):
+            score += 100
+        if score < best_score:
+            best, best_score = time, score
+    if best is None:
+        return fallback
+    return EventDate(value=best.value, text=best.text, precision=best.precision or precision_of(best.value))
+
+
+def _clause_head(token: Token) -> Token:
+    """The verb heading the clause that `token` belongs to."""
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def _governs(head: Token, token: Token) -> bool:
+    """True if `token` hangs (through at most a few arcs) from `head` without crossing another verb."""
+    for _ in range(6):
+        if token.i == head.i:
+            return True
+        if token.head.i == token.i:
+            return False
+        token = token.head
+        if token.pos_ == "VERB" and token.i != head.i:
+            return False
+    return False

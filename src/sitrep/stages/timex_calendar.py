@@ -180,9 +180,21 @@ def nearest_weekday(dct: dt.date, weekday: int, direction: str) -> dt.date:
 
 
 def month_year(dct: dt.date, month: int, direction: str | None) -> int:
-    """The year of a bare month name: the DCT's own month is this year; otherwise tense decides."""
-    if month == dct.month or direction is None:
+    """The year of a bare month name: the DCT's own month is this year; otherwise tense decides, and
+    without tense the occurrence nearest the DCT wins."""
+    if month == dct.month:
         return dct.year
+    if (month - dct.month) % 12 == 1 and direction != "past":
+        return dct.year + (1 if month < dct.month else 0)  # next month's name is this year's
+    if (dct.month - month) % 12 == 1 and direction != "future":
+        return dct.year - (1 if month > dct.month else 0)
+    if direction is None:
+        # Without tense, news leans to the past: a month up to three ahead is this year's (or next
+        # year's across December), anything further ahead was last year's.
+        ahead = (month - dct.month) % 12
+        if ahead <= 3:
+            return dct.year + (1 if month < dct.month else 0)
+        return dct.year if month < dct.month else dct.year - 1
     if direction == "future":
         return dct.year if month > dct.month else dct.year + 1
     return dct.year if month < dct.month else dct.year - 1
@@ -194,13 +206,20 @@ def day_month_year(dct: dt.date, month: int, day: int, direction: str | None) ->
     date = safe_date(dct.year, month, day) or safe_date(dct.year, month, 28)
     if date is None:
         return dct.year
-    if direction == "past" and (date - dct).days > 7:
+    # Tense moves a date across the new year only when it lies well on the other side of the DCT
+    # (a deadline "Nov. 17" stated in the past tense on Oct. 27 is still this year's).
+    if direction == "past" and (date - dct).days > 60:
         return dct.year - 1
-    if direction == "future" and (dct - date).days > 7:
+    if direction == "future" and (dct - date).days > 60:
         return dct.year + 1
-    # Without tense, pick the nearer of this year's and a neighbouring year's date.
-    if direction is None and abs((date - dct).days) > 183:
-        return dct.year - 1 if date > dct else dct.year + 1
+    # Without tense, lean to the past: up to ~3 months ahead is this year's, further ahead last year's;
+    # more than 9 months back is next year's (a date in January read in late December).
+    if direction is None:
+        days = (date - dct).days
+        if days > 92:
+            return dct.year - 1
+        if days < -275:
+            return dct.year + 1
     return dct.year
 
 
@@ -239,6 +258,8 @@ def duration_value(amount: float | None, unit: str) -> str:
     else:
         # Half units read better as the next smaller unit (5 1/2 hours = PT5H30M).
         whole, frac = int(amount), amount - int(amount)
+        if unit == "minute" and frac == 0.5:
+            return f"PT{whole}M30S" if whole else "PT30S"
         if unit == "hour" and frac == 0.5:
             return f"PT{whole}H30M" if whole else "PT30M"
         if unit == "year" and frac == 0.5:

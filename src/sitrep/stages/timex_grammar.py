@@ -1,0 +1,958 @@
+"""The rule grammar of `sitrep_times`: rule families that find time expressions and give TIMEX3 values.
+
+Each rule family is one regular expression plus one resolver; `tests/stages/test_times.py` has a test
+per family. Detection runs all families over the text, keeps the longest non-overlapping matches, then
+resolves them in text order so that anaphoric expressions ("the next day", "a year earlier") can lean on
+the last date mentioned. Relative expressions are anchored on the publication date (DCT); the direction
+of bare weekdays and months comes from the tense of the governing verb, which the caller supplies as a
+function (the stage reads it from spaCy's parse, so this module stays free of spaCy).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from sitrep.stages import timex_calendar as cal
+from sitrep.stages.timex_calendar import Point
+from sitrep.stages.timex_lexicon import (
+    AMBIGUOUS_MONTHS,
+    FULL_MONTH_RE,
+    MONTH_RE,
+    MONTHS,
+    NUMBER_RE,
+    ORDINALS,
+    PARTS_OF_DAY,
+    RATE_CUES,
+    SEASON_RE,
+    UNIT_RE,
+    UNITS,
+    WEEKDAY_RE,
+    WEEKDAYS,
+    parse_number,
+)
+
+Direction = Callable[[int, int], "str | None"]  # (start, end) -> "past" | "future" | None
+
+
+@dataclass(slots=True)
+class Timex:
+    """One time expression found in the text, before it becomes a `sitrep.model.Time`."""
+
+    start: int
+    end: int
+    type: str
+    value: str | None
+    family: str
+    mod: str | None = None
+    anchored: bool = True
+    impossible: bool = False  # a calendar date that does not exist ("February 30")
+    borrow_day: bool = False  # a clock time dated by default: a day named right after it wins
+    reference: bool = True  # False for expressions computed from another ("a year earlier"): no new anchor
+    point: Point | None = None  # the resolved calendar point, for DATE/TIME values
+
+
+@dataclass
+class Context:
+    """What resolution needs from the document: the DCT, tense, and the last date mentioned."""
+
+    dct: dt.date | None
+    direction: Direction = lambda start, end: None
+    ref: Point | None = None  # last resolved calendar point (anaphora: "the next day")
+    ref_end: int = -1
+    last_quarter: Point | None = None  # earnings reports: "a year earlier" = same quarter last year
+    unresolved: int = 0  # relative expressions left unresolved for want of a DCT
+    impossible: list[Timex] = field(default_factory=list)
+
+
+# -- regex building blocks --------------------------------------------------------------------------------
+
+NUM = rf"(?:{NUMBER_RE})"
+EDGE = r"(?P<edge>(?:the\s+)?(?:very\s+)?(?:end|beginning|start|middle|close|turn)\s+of\s+|early[\s-]|late[\s-]|mid-?\s?)"
+APPROX = (r"(?P<approx>about|almost|nearly|more\s+than|less\s+than|fewer\s+than|at\s+least|roughly|some|over"
+          r"|up\s+to|around|approximately|under|at\s+most|close\s+to|just\s+over|just\s+under|well\s+over)")
+B = r"(?<![\w'-])"  # left word boundary that also refuses "mid-word" hyphen joins
+E = r"(?![\w-])"
+
+EDGE_MODS = {"end": "END", "close": "END", "late": "END", "beginning": "START", "start": "START",
+             "early": "START", "middle": "MID", "mid": "MID", "turn": "END"}
+APPROX_MODS = {"about": "APPROX", "roughly": "APPROX", "some": "APPROX", "around": "APPROX",
+               "approximately": "APPROX", "close to": "APPROX", "almost": "LESS_THAN", "nearly": "LESS_THAN",
+               "less than": "LESS_THAN", "fewer than": "LESS_THAN", "under": "LESS_THAN",
+               "up to": "EQUAL_OR_LESS", "at most": "EQUAL_OR_LESS", "just under": "LESS_THAN",
+               "more than": "MORE_THAN", "over": "MORE_THAN", "just over": "MORE_THAN", "well over": "MORE_THAN",
+               "at least": "EQUAL_OR_MORE"}
+
+
+def _edge_mod(text: str | None) -> str | None:
+    if not text:
+        return None
+    for word, mod in EDGE_MODS.items():
+        if word in text.lower():
+            return mod
+    return None
+
+
+def _approx_mod(text: str | None) -> str | None:
+    return APPROX_MODS.get(" ".join(text.lower().split())) if text else None
+
+
+def _i(pattern: str) -> str:
+    """A case-insensitive sub-pattern (month and weekday names stay case-sensitive around it)."""
+    return f"(?i:{pattern})"
+
+
+# -- the families ------------------------------------------------------------------------------------------
+
+Resolver = Callable[[re.Match, Context, str], "Timex | None"]
+
+
+@dataclass(frozen=True)
+class Family:
+    """A rule family: its name, its compiled pattern, its resolver and its priority on ties."""
+
+    name: str
+    pattern: re.Pattern
+    resolve: Resolver
+    priority: int
+
+
+def _unit_of(text: str) -> str:
+    word = text.lower().rstrip("s") if text.lower() not in ("centuries", "millennia") else text.lower()
+    return UNITS.get(word, UNITS.get(text.lower(), word))
+
+
+def _unresolved(m: re.Match, ctx: Context, type_: str, family: str, value: str | None = None,
+                mod: str | None = None) -> Timex:
+    ctx.unresolved += 1
+    return Timex(m.start(), m.end(), type_, value, family, mod=mod, anchored=False)
+
+
+def _dated(m: re.Match, point: Point | None, family: str, *, type_: str = "DATE", mod: str | None = None,
+           start: int | None = None, end: int | None = None) -> Timex:
+    return Timex(m.start() if start is None else start, m.end() if end is None else end, type_,
+                 point.value() if point else None, family, mod=mod, point=point)
+
+
+def _month_number(text: str) -> int:
+    return MONTHS[text.lower().rstrip(".")]
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return year + (1900 if year >= 50 else 2000) if len(text) == 2 else year
+
+
+# ISO and numeric dates --------------------------------------------------------------------------------------
+
+def _resolve_iso(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    date = cal.safe_date(int(m["y"]), int(m["mo"]), int(m["d"]))
+    if date is None:
+        return _impossible(m, ctx, "iso")
+    if m["h"] is not None:
+        return _dated(m, cal.day_point(date, f"T{m['h']}:{m['mi']}"), "iso", type_="TIME")
+    return _dated(m, cal.day_point(date), "iso")
+
+
+def _resolve_slash(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    first, second, year = int(m["a"]), int(m["b"]), _year(m["y"])
+    month, day = (first, second) if first <= 12 else (second, first)  # US order unless impossible
+    date = cal.safe_date(year, month, day)
+    if date is None:
+        return _impossible(m, ctx, "slash")
+    return _dated(m, cal.day_point(date), "slash")
+
+
+def _impossible(m: re.Match, ctx: Context, family: str) -> Timex:
+    timex = Timex(m.start(), m.end(), "DATE", None, family, impossible=True)
+    ctx.impossible.append(timex)
+    return timex
+
+
+# Month + day (+ year) ----------------------------------------------------------------------------------------
+
+def _resolve_month_day(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    month, day = _month_number(m["mon"]), int(m["day"])
+    if not 1 <= day <= 31:
+        return None
+    mod = _edge_mod(m["edge"]) if "edge" in m.re.groupindex else None
+    if m["year"]:
+        date = cal.safe_date(int(m["year"]), month, day)
+        return _dated(m, cal.day_point(date), "month_day", mod=mod) if date else _impossible(m, ctx, "month_day")
+    if cal.safe_date(2000, month, day) is None:  # 2000 is a leap year: February 29 is possible
+        return _impossible(m, ctx, "month_day")
+    if ctx.dct is None:
+        return _unresolved(m, ctx, "DATE", "month_day", f"XXXX-{month:02d}-{day:02d}", mod)
+    rel = (m["rel"] or "").lower() if "rel" in m.re.groupindex else ""
+    if rel:
+        direction = "past" if rel.startswith(("last", "this past")) else "future"
+        year = ctx.dct.year
+        candidate = cal.safe_date(year, month, day)
+        if candidate is not None and direction == "past" and candidate > ctx.dct:
+            year -= 1
+        elif candidate is not None and direction == "future" and candidate < ctx.dct:
+            year += 1
+    else:
+        year = cal.day_month_year(ctx.dct, month, day, ctx.direction(m.start(), m.end()))
+    date = cal.safe_date(year, month, day)
+    if date is None:  # February 29 in a non-leap year
+        return _impossible(m, ctx, "month_day")
+    return _dated(m, cal.day_point(date), "month_day", mod=mod)
+
+
+def _resolve_month_year(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    return _dated(m, Point(cal.MONTH, int(m["year"]), _month_number(m["mon"])), "month_year",
+                  mod=_edge_mod(m["edge"]))
+
+
+def _resolve_month(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    name = m["mon"]
+    rel = (m["rel"] or "").lower()
+    edge = m["edge"]
+    before = text[max(0, m.start() - 12): m.start()].lower().split()
+    cue = before[-1] if before else ""
+    if name.lower() in AMBIGUOUS_MONTHS and not rel and not edge and cue not in MONTH_CUES:
+        return None
+    after = text[m.end(): m.end() + 20]
+    # "June Carter", "April Fools": a capitalised word after a bare month name makes it a name.
+    if not rel and not edge and re.match(r"\s+[A-Z][a-z]", after) and not re.match(
+            r"\s+(?:" + WEEKDAY_RE + r"|" + FULL_MONTH_RE + r")", after):
+        return None
+    month = _month_number(name)
+    mod = _edge_mod(edge)
+    if ctx.dct is None:
+        return _unresolved(m, ctx, "DATE", "month", f"XXXX-{month:02d}", mod)
+    if rel.startswith(("last", "this past", "the past")):
+        year = ctx.dct.year if month < ctx.dct.month else ctx.dct.year - 1
+    elif rel.startswith(("next", "this coming", "the coming")):
+        year = ctx.dct.year if month > ctx.dct.month else ctx.dct.year + 1
+    elif rel == "this":
+        year = ctx.dct.year
+    else:
+        year = cal.month_year(ctx.dct, month, ctx.direction(m.start(), m.end()))
+    return _dated(m, Point(cal.MONTH, year, month), "month", mod=mod)
+
+
+MONTH_CUES = frozenset({"in", "since", "until", "till", "by", "from", "through", "during", "of", "before",
+                        "after", "early", "late", "mid", "on", "to", "between", "and", "or", "last", "next",
+                        "this", "that", "each", "every", "end", "mid-"})
+
+
+# Years, decades, centuries ----------------------------------------------------------------------------------
+
+def _resolve_year(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    year = int(m["year"])
+    return _dated(m, Point(cal.YEAR, year), "year", mod=_edge_mod(m["edge"]))
+
+
+def _resolve_decade(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    decade = int(m["dec"]) if m["dec"] else 1900 + 10 * int(m["dd"])
+    return _dated(m, Point(cal.DECADE, decade), "decade", mod=_edge_mod(m["edge"]))
+
+
+DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+                "eighties": 8, "nineties": 9}
+_ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+
+
+def _resolve_word_year(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    """Years spoken in words, as broadcast transcripts write them: "nineteen ninety-six"."""
+    if m["dw"]:
+        return _dated(m, Point(cal.DECADE, 1900 + 10 * DECADE_WORDS[m["dw"].lower()]), "word_year")
+    if m["tt"] is not None:
+        tail = " ".join(m["tt"].lower().replace("-", " ").split())
+        from sitrep.stages.timex_lexicon import parse_number as _number
+
+        year = 2000 + (int(_number(tail) or 0) if tail else 0)
+        return _dated(m, Point(cal.YEAR, year), "word_year")
+    year = 1900 + TENS_WORDS[m["t"].lower()] + (_ONES[m["o"].lower()] if m["o"] else 0)
+    return _dated(m, Point(cal.YEAR, year), "word_year")
+
+
+TENS_WORDS = {"ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+              "eighty": 80, "ninety": 90}
+
+
+CENTURY_WORDS = {"eighteenth": 18, "nineteenth": 19, "twentieth": 20, "twenty-first": 21, "twenty first": 21}
+
+
+def _resolve_century(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    mod = _edge_mod(m["edge"])
+    if m["n"]:
+        number = int(m["n"])
+    elif m["w"]:
+        number = CENTURY_WORDS[" ".join(m["w"].lower().split())]
+    else:
+        if ctx.dct is None:
+            return _unresolved(m, ctx, "DATE", "century", None, mod)
+        number = ctx.dct.year // 100 + 1 - (1 if (m["rel"] or "").lower().endswith(("last", "past")) else 0)
+    return _dated(m, Point(cal.CENTURY, (number - 1) * 100), "century", mod=mod)
+
+
+# Weekdays ---------------------------------------------------------------------------------------------------
+
+def _resolve_weekday(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    weekday = WEEKDAYS[m["wd"].lower()]
+    rel = " ".join((m["rel"] or "").lower().split())
+    pod = (m["pod"] or "").lower()
+    suffix = PARTS_OF_DAY.get(pod, "")
+    type_ = "TIME" if suffix else "DATE"
+    mod = {"early": "START", "late": "END"}.get(rel)
+    if m["pl"]:  # "on Tuesdays": every Tuesday
+        return Timex(m.start(), m.end(), "SET", f"XXXX-WXX-{weekday + 1}{suffix}", "weekday")
+    if rel in ("the following", "the next", "the previous") and ctx.ref is not None and ctx.ref.gran == cal.DAY:
+        base = ctx.ref.date()
+        direction = "past" if rel == "the previous" else "future"
+        date = base + dt.timedelta(days=((weekday - base.weekday()) % 7 or 7) if direction == "future"
+                                   else -((base.weekday() - weekday) % 7 or 7))
+        return _dated(m, cal.day_point(date, suffix), "weekday", type_=type_, mod=mod)
+    if ctx.dct is None:
+        return _unresolved(m, ctx, type_, "weekday", f"XXXX-WXX-{weekday + 1}{suffix}", mod)
+    if rel == "last" or rel == "this past":
+        date = ctx.dct - dt.timedelta(days=(ctx.dct.weekday() - weekday) % 7 or 7)
+    elif rel == "next" or rel == "this coming":
+        date = ctx.dct + dt.timedelta(days=(weekday - ctx.dct.weekday()) % 7 or 7)
+    elif rel == "this":
+        date = ctx.dct + dt.timedelta(days=weekday - ctx.dct.weekday())
+    else:
+        direction = ctx.direction(m.start(), m.end()) or "past"
+        date = cal.nearest_weekday(ctx.dct, weekday, direction)
+    return _dated(m, cal.day_point(date, suffix), "weekday", type_=type_, mod=mod)
+
+
+# Clock times ------------------------------------------------------------------------------------------------
+
+def _resolve_clock(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    word = (m["word"] or "").lower()
+    if word:
+        suffix = PARTS_OF_DAY[word]
+    else:
+        hour = int(m["h"] if m["h"] is not None else m["h2"])
+        minute = m["m"] if m["m"] is not None else (m["m2"] or "00")
+        ampm = (m["ap"] or "").lower().replace(".", "").replace(" ", "")
+        if ampm and not 1 <= hour <= 12:
+            return None
+        if ampm == "pm" and hour != 12:
+            hour += 12
+        elif ampm == "am" and hour == 12:
+            hour = 0
+        if hour > 24 or int(minute) > 59:
+            return None
+        suffix = f"T{hour:02d}:{minute}"
+    day: dt.date | None = None
+    anchored = True
+    default_day = False
+    if m["wd"]:
+        if ctx.dct is not None:
+            weekday = WEEKDAYS[m["wd"].lower()]
+            day = cal.nearest_weekday(ctx.dct, weekday, ctx.direction(m.start(), m.end()) or "past")
+        else:
+            anchored = False
+    elif m["deixis"]:
+        offset = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[m["deixis"].lower()]
+        day = ctx.dct + dt.timedelta(days=offset) if ctx.dct else None
+        anchored = ctx.dct is not None
+    elif m["mon"]:
+        month, dom = _month_number(m["mon"]), int(m["dom"])
+        year = cal.day_month_year(ctx.dct, month, dom, None) if ctx.dct else None
+        day = cal.safe_date(year, month, dom) if year else None
+        anchored = ctx.dct is not None
+    elif ctx.ref is not None and ctx.ref.gran == cal.DAY and m.start() - ctx.ref_end < 120:
+        day = ctx.ref.date()  # "on March 3 ... at 10 a.m.": the clock time belongs to the date just named
+    elif ctx.dct is not None:
+        day = ctx.dct
+        default_day = True
+    else:
+        anchored = False
+    if day is None:
+        if anchored is False:
+            ctx.unresolved += 1
+        return Timex(m.start(), m.end(), "TIME", f"XXXX-XX-XX{suffix}", "clock", anchored=False)
+    timex = _dated(m, cal.day_point(day, suffix), "clock", type_="TIME")
+    timex.reference = not default_day
+    timex.borrow_day = default_day
+    return timex
+
+
+# Parts of days and deictic words ----------------------------------------------------------------------------
+
+DEICTIC_DAYS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2,
+                "the day after tomorrow": 2}
+REFS = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "nowadays": "PRESENT_REF", "right now": "PRESENT_REF",
+        "these days": "PRESENT_REF", "at present": "PRESENT_REF", "presently": "PRESENT_REF",
+        "the present": "PRESENT_REF", "current": "PRESENT_REF", "at the moment": "PRESENT_REF",
+        "recently": "PAST_REF", "lately": "PAST_REF", "previously": "PAST_REF", "the past": "PAST_REF",
+        "recent": "PAST_REF", "formerly": "PAST_REF", "in the past": "PAST_REF", "earlier": "PAST_REF",
+        "the future": "FUTURE_REF", "soon": "FUTURE_REF", "future": "FUTURE_REF"}
+
+
+def _resolve_deictic(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    word = " ".join(m["w"].lower().split())
+    mod = {"early": "START", "late": "END"}.get((m["dmod"] or "").lower())
+    if word.endswith("future") and word != "the future" and word != "future":
+        word = "the future"
+    if word in REFS:
+        if word == "soon" and re.search(r"(?i)\bas\s+$", text[max(0, m.start() - 4): m.start()]):
+            return None  # "as soon as" is a conjunction
+        if word == "future" and not re.match(r"\s+(?:date|time)\b", text[m.end(): m.end() + 6]):
+            return None  # "future talks": an adjective, not a time
+        return Timex(m.start(), m.end(), "DATE", REFS[word], "deictic", mod=mod)
+    offset = DEICTIC_DAYS[word]
+    if ctx.dct is None:
+        return _unresolved(m, ctx, "DATE", "deictic", None, mod)
+    suffix = "TNI" if word == "tonight" else ""
+    return _dated(m, cal.day_point(ctx.dct + dt.timedelta(days=offset), suffix), "deictic",
+                  type_="TIME" if suffix else "DATE", mod=mod)
+
+
+def _resolve_part_of_day(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    rel = " ".join((m["rel"] or "").lower().split())
+    pod = (m["pod"] or m["tn"] or m["mp"] or "").lower().replace("-", "").replace(" ", "")
+    pod = pod.removeprefix("mid") if pod not in ("midday", "midnight") else pod
+    suffix = PARTS_OF_DAY.get(pod, "TDT")
+    offset = 0
+    if rel.endswith("yesterday") or (rel == "last" and pod in ("night", "evening")):
+        offset = -1
+    elif rel.endswith("tomorrow"):
+        offset = 1
+    elif pod == "overnight":
+        offset = -1 if (ctx.direction(m.start(), m.end()) or "past") == "past" else 0
+    if ctx.dct is None:
+        return _unresolved(m, ctx, "TIME", "part_of_day", None)
+    return _dated(m, cal.day_point(ctx.dct + dt.timedelta(days=offset), suffix), "part_of_day", type_="TIME")
+
+
+# Relative calendar units: "last week", "this year", "earlier this month", "the end of the year" ---------------
+
+UNIT_GRAN = {"week": cal.WEEK, "month": cal.MONTH, "year": cal.YEAR, "quarter": cal.QUARTER,
+             "decade": cal.DECADE, "century": cal.CENTURY, "half": cal.HALF}
+
+
+def _resolve_relative_unit(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    rel = " ".join(m["rel"].lower().split())
+    unit = m["unit"].lower().replace("-", "")
+    unit = "fall" if unit == "autumn" else unit
+    edge = m["edge"]
+    mod = _edge_mod(edge)
+    if (m["shift"] or "").lower().startswith(("early", "late")) and not mod:
+        mod = "START" if m["shift"].lower().startswith("early") else "END"
+    if rel in ("the", "the past", "the last", "the current", "this", "last") and unit == "year" and re.match(
+            r"\s+(?:ended|ending|to|through)\b", text[m.end(): m.end() + 10]):
+        # "the year ended March 31": a twelve-month period, not the calendar year
+        return Timex(m.start(), m.end(), "DURATION", "P1Y", "relative_unit")
+    if rel == "the" and not edge and not m["shift"] and unit not in ("weekend", "summer", "winter", "spring", "fall",
+                                                                   "year"):
+        return None
+    if rel in ("the past", "the last", "the next", "the coming", "past") and unit in UNIT_GRAN and not edge:
+        # "the past year", "the next month": a stretch of time, not a calendar unit
+        return Timex(m.start(), m.end(), "DURATION", cal.duration_value(1, unit), "relative_unit")
+    step = 0
+    if rel in ("last", "previous", "the previous", "this past", "the prior"):
+        step = -1
+    elif rel in ("next", "coming", "the coming", "this coming", "the following", "following"):
+        step = 1
+    anaphoric = rel in ("the following", "following", "the previous", "the same", "the prior")
+    base_date: dt.date | None
+    if anaphoric and ctx.ref is not None:
+        base_date = ctx.ref.date()
+    else:
+        base_date = ctx.dct
+    if base_date is None:
+        return _unresolved(m, ctx, "DATE", "relative_unit", None, mod)
+    if unit == "weekend":
+        direction = "past" if step < 0 else "future" if step > 0 else (ctx.direction(m.start(), m.end()) or "past")
+        saturday = cal.nearest_weekday(base_date, 5, direction)
+        if step < 0 and saturday == base_date:
+            saturday -= dt.timedelta(days=7)
+        week = cal.week_point(saturday)
+        return Timex(m.start(), m.end(), "DATE", f"{week.value()}-WE", "relative_unit", mod=mod,
+                     point=week)
+    if unit in cal.SEASONS:
+        season = cal.SEASONS[unit]
+        year = base_date.year + step
+        season_start = (3, 6, 9, 12)[season]
+        if step < 0 and season_start + 3 <= base_date.month:
+            year = base_date.year  # "this past spring" read in October is this year's
+        elif step > 0 and season_start > base_date.month:
+            year = base_date.year  # "next summer" read in March is this year's
+        if step == 0 and rel == "the":
+            current = (base_date.month % 12) // 3  # 0 winter(Dec-Feb) ... used only to pick a direction
+            direction = ctx.direction(m.start(), m.end()) or "past"
+            index = (season + 1) % 4
+            if direction == "past" and index > current:
+                year -= 1
+            elif direction == "future" and index < current:
+                year += 1
+        point = Point(cal.SEASON, year, part=season)
+        return _dated(m, point, "relative_unit", mod=mod)
+    gran = UNIT_GRAN[unit]
+    point = cal.at_granularity(base_date, gran)
+    if step:
+        point = cal.shift(point, step, gran)
+    return _dated(m, point, "relative_unit", mod=mod)
+
+
+def _resolve_year_part(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    word = m[0].lower()
+    mod = "MID" if "mid" in word else "END"
+    if ctx.dct is None:
+        return _unresolved(m, ctx, "DATE", "year_part", None, mod)
+    if "month" in word:
+        return _dated(m, Point(cal.MONTH, ctx.dct.year, ctx.dct.month), "year_part", mod=mod)
+    return _dated(m, Point(cal.YEAR, ctx.dct.year), "year_part", mod=mod)
+
+
+# Fiscal quarters and halves ----------------------------------------------------------------------------------
+
+def _resolve_quarter(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    words = " ".join((m["pre"] or "").lower().replace("-", " ").split())
+    det = (m["det"] or "").lower()
+    kind = m["q"].lower()
+    if det == "a" or (not words and not det and not m["pyear"]):
+        return None  # "a quarter of the vote", bare "quarter"
+    if not words and det in ("its", "their"):
+        return None
+    gran = cal.QUARTER if kind == "quarter" else cal.HALF
+    number = next((ORDINALS[w] for w in words.split() if w in ORDINALS and w != "last"), None)
+    year: int | None = int(m["year"] or m["pyear"]) if (m["year"] or m["pyear"]) else None
+    shift_year = 1 if "next year's" in words else -1 if ("year earlier" in words or "year ago" in words or "last year's" in words
+                        or "prior year" in words) else 0
+    if det == "next" and number is None:
+        step = 1
+    elif (det == "last" or "previous" in words or words.startswith("last")) and number is None:
+        step = -1
+    else:
+        step = 0
+    if year is None and ctx.dct is None:
+        return _unresolved(m, ctx, "DATE", "quarter", None)
+    if number is not None:
+        if gran == cal.HALF and number > 2:
+            return None
+        if year is None:
+            assert ctx.dct is not None
+            year = ctx.dct.year
+            # Earnings news reports finished quarters: "the fourth quarter" in a February article is
+            # last year's unless the verb looks ahead.
+            current = cal.quarter_of(ctx.dct) if gran == cal.QUARTER else (1 if ctx.dct.month <= 6 else 2)
+            if number > current and not shift_year and ctx.direction(m.start(), m.end()) != "future":
+                year -= 1
+        point = Point(gran, year + shift_year, part=number)
+    else:
+        base = None
+        if gran == cal.QUARTER and ctx.last_quarter is not None and "current" not in words:
+            base = ctx.last_quarter
+        if base is None:
+            assert ctx.dct is not None
+            here = cal.at_granularity(ctx.dct, gran)
+            # In earnings news "the quarter"/"the latest quarter" is the last completed one.
+            completed = "current" not in words and det != "this" and step == 0
+            base = cal.shift(here, -1, cal.QUARTER) if completed and gran == cal.QUARTER else here
+        point = base
+        if year is not None and base is not None:
+            point = Point(base.gran, year, part=base.part)  # "the 1988 quarter": that year's same quarter
+        if step and gran == cal.QUARTER:
+            point = cal.shift(cal.at_granularity(ctx.dct, gran), step, cal.QUARTER) if ctx.dct else base
+        if shift_year and point is not None:
+            point = cal.shift(point, shift_year, cal.YEAR)
+    timex = _dated(m, point, "quarter")
+    timex.reference = not shift_year
+    return timex
+
+
+# "three years ago", "a year earlier", "year-earlier" ---------------------------------------------------------
+
+def _resolve_ago(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    unit = _unit_of(m["unit"])
+    amount = parse_number(m["num"])
+    direction = " ".join(m["dir"].lower().split())
+    sign = -1 if direction in ("ago", "earlier", "back", "before") else 1
+    mod = _approx_mod(m["approx"])
+    if unit in ("hour", "minute", "second"):
+        return Timex(m.start(), m.end(), "DURATION", cal.duration_value(amount, unit), "ago", mod=mod)
+    if amount is None:
+        return Timex(m.start(), m.end(), "DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", "ago", mod=mod)
+    anaphoric = direction in ("earlier", "later", "before", "after")
+    if anaphoric and ctx.ref is not None:
+        base = ctx.ref
+    elif direction == "ago" and ctx.last_quarter is not None and unit == "year" and amount == 1:
+        base = ctx.last_quarter  # earnings news: "a year ago" is the same quarter last year
+    elif ctx.dct is not None:
+        base = cal.day_point(ctx.dct)
+    else:
+        return _unresolved(m, ctx, "DATE", "ago", None, mod)
+    if unit == "fortnight":
+        unit, amount = "week", amount * 2
+    if unit in ("night", "weekend"):
+        unit = "day" if unit == "night" else "week"
+    gran = {"day": cal.DAY, "week": cal.WEEK, "month": cal.MONTH, "quarter": cal.QUARTER, "year": cal.YEAR,
+            "decade": cal.YEAR, "century": cal.YEAR, "millennium": cal.YEAR}.get(unit, cal.YEAR)
+    if amount != int(amount):
+        return Timex(m.start(), m.end(), "DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", "ago", mod=mod)
+    count = int(amount) * {"decade": 10, "century": 100, "millennium": 1000}.get(unit, 1)
+    step_unit = {cal.DAY: cal.DAY, cal.WEEK: cal.WEEK, cal.MONTH: cal.MONTH, cal.QUARTER: cal.QUARTER}.get(
+        gran, cal.YEAR)
+    if base.gran in (cal.QUARTER, cal.HALF) and step_unit == cal.YEAR:
+        point = cal.shift(base, sign * count, cal.YEAR)
+    else:
+        start_point = cal.at_granularity(base.date(), gran if base.gran == cal.DAY else
+                                         (base.gran if _finer(base.gran, gran) else gran))
+        point = cal.shift(start_point, sign * count, step_unit)
+        if point is not None and point.gran != gran and _finer(point.gran, gran):
+            point = cal.at_granularity(point.date(), gran)
+    timex = _dated(m, point, "ago", mod=mod)
+    timex.reference = not anaphoric
+    return timex
+
+
+GRAN_ORDER = [cal.DAY, cal.WEEK, cal.MONTH, cal.QUARTER, cal.HALF, cal.SEASON, cal.YEAR, cal.DECADE, cal.CENTURY]
+
+
+def _finer(a: str, b: str) -> bool:
+    return GRAN_ORDER.index(a) < GRAN_ORDER.index(b)
+
+
+def _resolve_year_ago(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    unit = m["u"].lower()
+    if ctx.last_quarter is not None and unit == "year":
+        timex = _dated(m, cal.shift(ctx.last_quarter, -1, cal.YEAR), "ago")
+        timex.reference = False
+        return timex
+    if ctx.dct is None:
+        return _unresolved(m, ctx, "DATE", "ago", None)
+    gran = {"year": cal.YEAR, "month": cal.MONTH, "week": cal.WEEK, "quarter": cal.QUARTER}[unit]
+    return _dated(m, cal.shift(cal.at_granularity(ctx.dct, gran), -1, gran), "ago")
+
+
+# Durations --------------------------------------------------------------------------------------------------
+
+def _resolve_duration(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    unit = _unit_of(m["unit"])
+    number_text = m["num"].lower()
+    amount = parse_number(number_text)
+    mod = _approx_mod(m["approx"])
+    before = text[max(0, m.start() - 16): m.start()].lower()
+    if " ".join(number_text.split()) in ("a", "an") and not m["rel"] and not m["approx"]:
+        if before.rstrip().endswith(RATE_CUES) or re.search(r"[\d$%]\S*\s*$", before):
+            return Timex(m.start(), m.end(), "SET", cal.duration_value(1, unit), "duration")
+    if number_text in ("some", "many", "several") and unit in ("hour", "minute", "second") and amount is None:
+        pass
+    if m["half"] and amount is not None:
+        amount += 0.5
+    if re.fullmatch(r"(?:1[6-9]|20)\d\d", number_text):
+        return None  # "the 1988 quarter": a year, not an amount
+    if unit == "quarter" and (m["unit"].lower().endswith("s") and "-" in m[0] or amount is None):
+        return None  # "three-quarters of the vote": a fraction
+    if unit == "fortnight":
+        unit, amount = "week", (amount * 2 if amount is not None else None)
+    if unit in ("decade", "century", "millennium") and amount is not None:
+        # TimeML writes decades and centuries in years ("two decades" = P20Y).
+        unit, amount = "year", amount * {"decade": 10, "century": 100, "millennium": 1000}[unit]
+    if unit == "weekend":
+        return None
+    return Timex(m.start(), m.end(), "DURATION", cal.duration_value(amount, unit), "duration", mod=mod)
+
+
+def _resolve_bare_plural(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    unit = _unit_of(m["unit"])
+    return Timex(m.start(), m.end(), "DURATION", cal.duration_value(None, unit), "duration")
+
+
+# Sets -------------------------------------------------------------------------------------------------------
+
+LY_UNITS = {"daily": "day", "weekly": "week", "monthly": "month", "annually": "year", "yearly": "year",
+            "hourly": "hour", "nightly": "day", "quarterly": "quarter", "biweekly": "week",
+            "semiannually": "month"}
+
+
+def _resolve_set(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    if m["ly"]:
+        word = m["ly"].lower()
+        amount = {"biweekly": 2, "semiannually": 6}.get(word, 1)
+        return Timex(m.start(), m.end(), "SET", cal.duration_value(amount, LY_UNITS[word]), "set")
+    target = (m["unit"] or m["unit2"] or "").lower()
+    if target in WEEKDAYS:
+        return Timex(m.start(), m.end(), "SET", f"XXXX-WXX-{WEEKDAYS[target] + 1}", "set")
+    if target in MONTHS:
+        return Timex(m.start(), m.end(), "SET", f"XXXX-{MONTHS[target]:02d}", "set")
+    if target in PARTS_OF_DAY and target != "day":
+        return Timex(m.start(), m.end(), "SET", f"XXXX-XX-XX{PARTS_OF_DAY[target]}", "set")
+    unit = _unit_of(target)
+    amount = parse_number(m["num"]) if m["num"] else 1
+    if unit == "fortnight":
+        unit, amount = "week", 2
+    if unit == "weekend":
+        return Timex(m.start(), m.end(), "SET", "XXXX-WXX-WE", "set")
+    return Timex(m.start(), m.end(), "SET", cal.duration_value(amount, unit), "set")
+
+
+# Anaphora: "that day", "the next day", "the day before" --------------------------------------------------------
+
+def _resolve_anaphoric(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    rel = " ".join((m["a"] or m["dir"] or "").lower().split())
+    unit = (m["unit"] or m["unit3"]).lower()
+    step = 0
+    if rel in ("the next", "the following", "the very next", "after", "later"):
+        step = 1
+    elif rel in ("the previous", "the preceding", "the prior", "before", "earlier", "prior"):
+        step = -1
+    base = ctx.ref
+    if base is None:
+        if ctx.dct is None:
+            return _unresolved(m, ctx, "DATE", "anaphoric", None)
+        base = cal.day_point(ctx.dct)
+    suffix = PARTS_OF_DAY.get(unit, "") if unit not in ("day",) else ""
+    if unit in ("day", "morning", "afternoon", "evening", "night"):
+        if base.gran != cal.DAY:
+            return Timex(m.start(), m.end(), "DATE", None, "anaphoric", anchored=False)
+        point = cal.day_point(base.date() + dt.timedelta(days=step), suffix)
+        return _dated(m, point, "anaphoric", type_="TIME" if suffix else "DATE")
+    if unit == "weekend":
+        return None
+    gran = UNIT_GRAN[unit]
+    point = cal.at_granularity(base.date(), gran)
+    if step:
+        point = cal.shift(point, step, gran)
+    return _dated(m, point, "anaphoric")
+
+
+# Holidays ----------------------------------------------------------------------------------------------------
+
+def _holiday_date(name: str, year: int) -> dt.date | None:
+    fixed = {"christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
+             "new year's day": (1, 1), "new year's eve": (12, 31), "new year's": (1, 1), "halloween": (10, 31),
+             "valentine's day": (2, 14), "independence day": (7, 4), "boxing day": (12, 26), "may day": (5, 1)}
+    if name in fixed:
+        return cal.safe_date(year, *fixed[name])
+    if name in ("easter", "easter sunday"):
+        return cal.easter(year)
+    if name == "good friday":
+        return cal.easter(year) - dt.timedelta(days=2)
+    if name in ("thanksgiving", "thanksgiving day"):
+        return cal.nth_weekday(year, 11, 3, 4)
+    if name == "labor day":
+        return cal.nth_weekday(year, 9, 0, 1)
+    if name == "memorial day":
+        return cal.nth_weekday(year, 5, 0, -1)
+    return None
+
+
+def _resolve_holiday(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    name = " ".join(m["h"].lower().replace("\u2019", "'").split())
+    if m["year"]:
+        return _dated(m, cal.day_point(_holiday_date(name, int(m["year"]))), "holiday")  # type: ignore[arg-type]
+    if ctx.dct is None:
+        return _unresolved(m, ctx, "DATE", "holiday", None)
+    rel = (m["rel"] or "").lower()
+    direction = {"last": "past", "next": "future"}.get(rel) or ctx.direction(m.start(), m.end()) or "past"
+    this_year = _holiday_date(name, ctx.dct.year)
+    if this_year is None:
+        return None
+    if direction == "past" and this_year > ctx.dct:
+        this_year = _holiday_date(name, ctx.dct.year - 1)
+    elif direction == "future" and this_year < ctx.dct:
+        this_year = _holiday_date(name, ctx.dct.year + 1)
+    return _dated(m, cal.day_point(this_year), "holiday")  # type: ignore[arg-type]
+
+
+# -- assembling the grammar --------------------------------------------------------------------------------------
+
+def _families() -> list[tuple[str, str, Resolver]]:
+    """(name, pattern, resolver) of every rule family, most specific first (the order breaks ties)."""
+    _H0 = _i(r'last|next|this\s+past|this\s+coming|this|the\s+coming|the\s+past')
+    _H1 = _i(r'(?:the\s+)?(?:fiscal|calendar)(?:\s+year)?|the\s+year')
+    _H2 = _i(r'morning|afternoon|evening|night|overnight')
+    _H3 = _i(r'a\.m\.|p\.m\.|a\.m|p\.m|am|pm')
+    _H4 = _i(r'noon|midnight|midday')
+    _H5 = _i('local time')
+    _H6 = _i('on')
+    _H7 = _i('today|yesterday|tomorrow|tonight')
+    _H8 = _i('last|next|this')
+    _H_MDREL = _i(r"last|next|this\s+past|this\s+coming")
+    wd_rel = _i(r"last|next|this\s+past|this\s+coming|this|the\s+following|the\s+next|the\s+previous|early|late")
+    return [
+        ("iso", r"(?<![\d-])(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})(?:[T ](?P<h>\d{2}):(?P<mi>\d{2})(?::\d{2})?)?"
+                r"(?![\d-])", _resolve_iso),
+        ("slash", r"(?<![\d/.])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\d/])", _resolve_slash),
+        ("month_day", rf"{B}(?:(?P<rel>{_H_MDREL})\s+)?(?:{WEEKDAY_RE},?\s+)?(?:{_i(EDGE)})?(?P<mon>{MONTH_RE})\s*(?P<day>\d{{1,2}})"
+                      r"(?:st|nd|rd|th)?(?![\d:,.]\d)(?:,?\s+(?P<year>\d{4})(?![\d]))?(?!\w)", _resolve_month_day),
+        ("day_month", rf"{B}(?:{WEEKDAY_RE},?\s+)?(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+                      rf"(?P<mon>{MONTH_RE})(?:,?\s+(?P<year>\d{{4}})(?!\d))?", _resolve_month_day),
+        ("month_year", rf"{B}(?:{_i(EDGE)})?(?P<mon>{MONTH_RE})(?:,|\s+of)?\s+(?P<year>\d{{4}})(?![\d])",
+         _resolve_month_year),
+        ("month", rf"{B}(?:(?P<rel>{_H0})\s+)?"
+                  rf"(?:{_i(EDGE)})?(?P<mon>{FULL_MONTH_RE}|Sept\.|Aug\.|Oct\.|Nov\.|Dec\.|Jan\.|Feb\.)", _resolve_month),
+        ("year", rf"{B}(?:{_i(EDGE)})?(?:{_H1}\s+)?"
+                 r"(?<![\w$.,/])(?P<year>1[6-9]\d\d|20\d\d)(?![\w%]|[,.]\d|-\d|\s*(?:percent|per\s+cent))",
+         _resolve_year),
+        ("word_year", _i(r"(?<![\w-])(?:the\s+year\s+)?(?:nineteen\s+(?:hundred\s+(?:and\s+)?)?(?P<t>ten|twenty|thirty"
+                         r"|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s](?P<o>one|two|three|four|five|six|seven"
+                         r"|eight|nine))?|two\s+thousand(?:\s+and)?(?P<tt>(?:\s+(?:one|two|three|four|five|six|seven"
+                         r"|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+                         r"|twenty(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?))?)|the\s+(?P<dw>twenties"
+                         r"|thirties|forties|fifties|sixties|seventies|eighties|nineties))(?![\w-])"),
+         _resolve_word_year),
+        ("decade", _i(rf"{B}(?:the\s+)?(?:{EDGE})?(?:(?P<dec>(?:1[5-9]|20)\d0)'?s|'(?P<dd>\d)0'?s){E}"),
+         _resolve_decade),
+        ("century", _i(rf"{B}(?:the\s+)?(?:{EDGE})?(?:(?P<n>\d{{1,2}})(?:st|nd|rd|th)|(?P<w>eighteenth|nineteenth"
+                       r"|twentieth|twenty[-\s]first))[-\s]century|(?:the\s+)?(?P<rel>this|last|past|current)\s+century"
+                       r"(?!\w)"), _resolve_century),
+        ("weekday", rf"{B}(?:(?P<rel>{wd_rel})\s+)?(?P<wd>{WEEKDAY_RE})(?P<pl>s)?(?![\w-])"
+                    rf"(?:\s+(?P<pod>{_H2})(?!\w))?", _resolve_weekday),
+        ("clock", rf"(?<![\w:.$])(?:(?P<h>\d{{1,2}})(?:[:.](?P<m>\d{{2}}))?\s*"
+                  rf"(?P<ap>{_H3})(?!\w)"
+                  r"|(?P<h2>[01]?\d|2[0-3]):(?P<m2>[0-5]\d)(?![\d:])"
+                  rf"|(?P<word>{_H4})(?!\w))"
+                  rf"(?:\s+(?:[ECMP][SD]T|GMT|UTC|BST|CET|{_H5})(?!\w))?"
+                  rf"(?:,?\s+(?:{_H6}\s+)?(?:(?P<wd>{WEEKDAY_RE})|(?P<deixis>{_H7})"
+                  rf"|(?P<mon>{MONTH_RE})\s*(?P<dom>\d{{1,2}}))(?![\w]))?", _resolve_clock),
+        ("part_of_day", _i(r"(?<![\w-])(?:(?P<rel>this|yesterday|tomorrow|last|early\s+this|late\s+this|later\s+this"
+                           r"|earlier\s+this|early\s+yesterday|late\s+yesterday)\s+(?P<pod>morning|afternoon|evening"
+                           r"|night)|(?P<tn>tonight|overnight)|(?P<mp>mid-?\s?(?:morning|afternoon)))(?![\w-])"),
+         _resolve_part_of_day),
+        ("deictic", _i(r"(?<![\w-])(?:(?P<dmod>early|late|earlier|later)\s+)?(?P<w>the\s+day\s+before\s+yesterday"
+                       r"|the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow|now|currently|nowadays|recently|lately"
+                       r"|the\s+past(?!\s+(?:\d|few|several|many|couple|" + NUMBER_RE +
+                       r"|week|month|year|decade|century|day|quarter|weekend|summer|winter|spring|fall|autumn|"
+                       r"hours?|minutes?|night|half)\b)|the\s+(?:near\s+|distant\s+|foreseeable\s+|immediate\s+)?future"
+                       r"|future|these\s+days|right\s+now|at\s+present|presently|at\s+the\s+moment|soon|current)"
+                       r"(?![\w-])"), _resolve_deictic),
+        ("relative_unit", _i(rf"{B}(?:{EDGE})?(?P<shift>(?:earlier|later|early|late)\s+)?(?P<rel>this\s+past"
+                             r"|this\s+coming|this|last|next|past|previous|coming|current|following|the\s+past"
+                             r"|the\s+last|the\s+next|the\s+previous|the\s+coming|the\s+current|the\s+following"
+                             r"|the\s+same|the\s+prior|the)\s+(?:fiscal\s+|calendar\s+|full\s+|whole\s+|entire\s+)?(?P<unit>week-?end|week|month"
+                             rf"|year|decade|{SEASON_RE})(?!\w|-\w)"), _resolve_relative_unit),
+        ("year_part", _i(rf"{B}(?:the\s+)?(?:year[-\s]?end|mid-?year|end-of-year|month-?end){E}"), _resolve_year_part),
+        ("quarter", _i(rf"{B}(?:(?P<det>the|this|last|next|its|their|a)\s+)?(?:(?P<pyear>(?:19|20)\d\d)\s+)?(?P<pre>(?:(?:year-earlier|year-ago"
+                       r"|year\s+earlier|prior\s+year|latest|current|previous|recent|most\s+recent|same|comparable"
+                       r"|just-ended|just\s+ended|fiscal|calendar|first|second|third|fourth|final|1st|2nd|3rd|4th"
+                       r"|last|this\s+year's|last\s+year's|next\s+year's)[\s-]+)*)(?P<q>quarter|half)(?:\s+of\s+(?:fiscal\s+)?"
+                       r"(?:the\s+year\s+)?(?P<year>\d{4}))?(?![\w-])"), _resolve_quarter),
+        ("ago", _i(rf"{B}(?:{APPROX}\s+)?(?P<num>{NUMBER_RE})[\s-]+(?P<unit>{UNIT_RE})\s+(?:or\s+so\s+)?"
+                   r"(?P<dir>ago|earlier|later|from\s+now|hence|back)(?!\w)"), _resolve_ago),
+        ("year_ago", _i(rf"{B}(?:the\s+)?(?P<u>year|month|week|quarter)[-\s](?:earlier|ago)(?:\s+(?:period|quarter"
+                        r"|results|level|levels|figure|figures))?(?![\w-])"), _resolve_year_ago),
+        ("duration", _i(rf"{B}(?:the\s+)?(?:(?P<rel>past|last|next|first|coming|previous|final|following|latest"
+                        r"|remaining|initial|same|further|additional|subsequent|preceding|prior)\s+)?"
+                        rf"(?:{APPROX}\s+)?(?P<num>{NUMBER_RE})(?:[\s-]+(?:more|additional|full|straight"
+                        rf"|consecutive|further|successive|long|trading|business|working|calendar))?[\s-]+(?P<unit>{UNIT_RE})"
+                        r"(?P<half>\s+and\s+a\s+half)?(?:[\s-]long)?(?![\w-])"),
+         _resolve_duration),
+        ("bare_plural", _i(r"(?:(?<=\bfor\s)|(?<=\bwithin\s)|(?<=\bin\s)|(?<=\bfor\s\s)|(?P<recent>(?:the\s+)?(?:recent"
+                           r"|coming|next\s+few|past\s+few|last\s+few|future)\s+))"
+                           r"(?P<unit>years|months|weeks|days|decades|hours|centuries)(?![\w-])"), _resolve_bare_plural),
+        ("set", _i(rf"{B}(?:(?P<ly>daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly"
+                   rf"|semiannually)|(?:every|each|per)\s+(?:other\s+)?(?:(?P<num>{NUMBER_RE})\s+)?(?P<unit>{UNIT_RE}"
+                   r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon|evening|night"
+                   r"|january|february|march|april|may|june|july|august|september|october|november|december)"
+                   rf"|(?:once|twice|(?:{NUMBER_RE})\s+times)\s+(?:a|an|per)\s+(?P<unit2>{UNIT_RE}))(?!\w)"),
+         _resolve_set),
+        ("anaphoric", _i(r"(?<![\w-])(?:(?:earlier|later|early|late)\s+)?(?:(?P<a>that|the\s+same|the\s+next"
+                         r"|the\s+following|the\s+previous|the\s+preceding|the\s+prior|the\s+very\s+next"
+                         r"|the\s+very\s+same)\s+(?P<unit>day|morning|afternoon|evening|night|week|weekend|month"
+                         r"|year)|the\s+(?P<unit3>day|night|week|month|year)\s+(?P<dir>before|after|earlier|later"
+                         r"|prior))(?!\w)"), _resolve_anaphoric),
+        ("holiday", rf"{B}(?:(?P<rel>{_H8})\s+)?(?P<h>Christmas(?:\s+Day|\s+Eve)?|New\s+Year['’]s"
+                    r"(?:\s+Day|\s+Eve)?|Thanksgiving(?:\s+Day)?|Halloween|Easter(?:\s+Sunday)?|Good\s+Friday"
+                    r"|Valentine['’]s\s+Day|Independence\s+Day|Labor\s+Day|Memorial\s+Day|Boxing\s+Day|May\s+Day)"
+                    r"(?:,?\s+(?P<year>\d{4}))?(?!\w)", _resolve_holiday),
+    ]
+
+
+@lru_cache(maxsize=1)
+def build_grammar() -> tuple[Family, ...]:
+    """Compile every family once per process (the component calls this in `__init__`)."""
+    return tuple(Family(name, re.compile(pattern), resolve, priority)
+                 for priority, (name, pattern, resolve) in enumerate(_families()))
+
+
+FAMILY_NAMES = tuple(name for name, _, _ in _families())
+
+# Families whose match is trusted only with some help from the parse (a year may be a count).
+Guard = Callable[[str, int, int], bool]
+
+
+def find(text: str, grammar: tuple[Family, ...], *, guard: Guard | None = None,
+         ctx: Context | None = None) -> list[tuple[Family, re.Match]]:
+    """All matches of all families, longest first, without overlaps, in text order.
+
+    guard (callable): (family name, start, end) -> keep?; the stage uses the parse to refuse counts.
+    ctx (Context): when given, a candidate whose resolver refuses it ("a quarter of the vote") is
+    dropped before it can hide a shorter, valid candidate inside it. The trial runs on a scratch copy.
+    """
+    candidates: list[tuple[int, int, int, Family, re.Match]] = []
+    for family in grammar:
+        for m in family.pattern.finditer(text):
+            if m.end() > m.start():
+                candidates.append((m.end() - m.start(), -family.priority, m.start(), family, m))
+    candidates.sort(key=lambda c: (-c[0], -c[1], c[2]))
+    scratch = Context(dct=ctx.dct, direction=ctx.direction) if ctx is not None else None
+    taken: list[tuple[int, int]] = []
+    chosen: list[tuple[Family, re.Match]] = []
+    for _, _, start, family, m in candidates:
+        end = m.end()
+        if any(start < t_end and t_start < end for t_start, t_end in taken):
+            continue
+        if guard is not None and not guard(family.name, start, end):
+            continue
+        if scratch is not None and _refused(family, m, scratch, text):
+            continue
+        taken.append((start, end))
+        chosen.append((family, m))
+    chosen.sort(key=lambda fm: fm[1].start())
+    return chosen
+
+
+def _refused(family: Family, m: re.Match, scratch: Context, text: str) -> bool:
+    try:
+        return family.resolve(m, scratch, text) is None
+    except (ValueError, OverflowError, KeyError):
+        return False
+
+
+def resolve_all(text: str, matches: list[tuple[Family, re.Match]], ctx: Context) -> list[Timex]:
+    """Resolve matches in text order, keeping the reference point up to date for anaphora."""
+    found: list[Timex] = []
+    for family, m in matches:
+        try:
+            timex = family.resolve(m, ctx, text)
+        except (ValueError, OverflowError, KeyError):
+            # A calendar corner (year 0, a name outside the lexicon): keep the span, unresolved.
+            timex = Timex(m.start(), m.end(), "DATE", None, family.name, anchored=False)
+        if timex is None:
+            continue
+        _trim(text, timex)
+        if found and found[-1].borrow_day and timex.point is not None and timex.point.gran == cal.DAY \
+                and timex.start - found[-1].end <= 30:
+            # "at 10:35 a.m. (0735 GMT) Friday": the clock time belongs to the day named after it
+            clock = found[-1]
+            suffix = clock.point.suffix if clock.point else ""
+            clock.point = cal.day_point(timex.point.date(), suffix)
+            clock.value = clock.point.value()
+        found.append(timex)
+        point = timex.point
+        if point is not None and timex.type in ("DATE", "TIME") and timex.reference:
+            ctx.ref, ctx.ref_end = point, timex.end
+            if point.gran == cal.QUARTER:
+                ctx.last_quarter = point
+    return found
+
+
+def _trim(text: str, timex: Timex) -> None:
+    """Drop trailing punctuation and white space a pattern may have swallowed."""
+    while timex.end > timex.start and text[timex.end - 1] in " \t\n,;:":
+        timex.end -= 1
+    while timex.start < timex.end and text[timex.start] in " \t\n":
+        timex.start += 1
+
+
+def tag(text: str, dct: dt.date | None, *, direction: Direction | None = None, guard: Guard | None = None,
+        grammar: tuple[Family, ...] | None = None) -> tuple[list[Timex], Context]:
+    """Find and normalise every time expression in `text` against `dct` (None: relative ones unresolved)."""
+    grammar = grammar or build_grammar()
+    ctx = Context(dct=dct)
+    if direction is not None:
+        ctx.direction = direction
+    return resolve_all(text, find(text, grammar, guard=guard, ctx=ctx), ctx), ctx

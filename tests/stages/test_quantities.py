@@ -1,0 +1,171 @@
+"""sitrep_quantities: counts of people with category, bounds, unit, place and source (issue 8)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import sitrep
+from sitrep.model import Article, Place, text_sha256
+from sitrep.pipeline import make_doc
+from sitrep.resources.numbers import parse_words
+from sitrep.stages.quantities import _referred_place, article_totals
+
+
+@pytest.fixture(scope="module")
+def qnlp() -> Language:
+    """The English model with only this stage (plus actors for attribution), so that a colleague's
+    half-finished stage cannot break these tests."""
+    return sitrep.load(stages=["sitrep_actors", "sitrep_quantities"])
+
+
+def run(nlp: Language, text: str) -> Doc:
+    return nlp(make_doc(nlp, Article(id="t", text=text, sha256=text_sha256(text))))
+
+
+def only(doc: Doc, category: str):
+    found = [q for q in doc._.quantities if q.category == category]
+    assert len(found) == 1, [(q.category, q.text) for q in doc._.quantities]
+    return found[0]
+
+
+@pytest.mark.parametrize(("words", "value", "low"), [
+    ("ten", 10, None), ("two dozen", 24, None), ("nine hundred and twenty - one", 921, None),
+    ("1.2 million", 1_200_000, None), ("5,000", 5000, None), ("14 000", 14000, None), ("2.5 lakh", 250_000, None),
+    ("hundreds", None, 200), ("tens of thousands", None, 20_000), ("several hundred", None, 200),
+])
+def test_number_words_parse(words, value, low):
+    parsed = parse_words(words.split())
+    assert parsed is not None and parsed.value == value and parsed.low == low
+
+
+@pytest.mark.parametrize("words", ["5 10", "million", "twenty twenty"])
+def test_number_words_refuse_non_numbers(words):
+    assert parse_words(words.split()) is None
+
+
+def test_offsets_index_the_text(qnlp):
+    doc = run(qnlp, "Officials said 14 civilians were killed and 30 others were wounded in the attack.")
+    assert doc._.quantities
+    for q in doc._.quantities:
+        assert doc.text[q.start:q.end] == q.text
+
+
+@pytest.mark.parametrize(("text", "category", "value"), [
+    ("Troops killed 14 civilians in the raid.", "killed", 14),
+    ("Thirty people were wounded by the blast.", "injured", 30),
+    ("Police arrested two dozen protesters on Friday.", "arrested", 24),
+    ("The government expelled ten journalists last week.", "expelled", 10),
+    ("Eleven miners remain missing after the collapse.", "missing", 11),
+    ("The storm left four dead.", "killed", 4),
+])
+def test_category_and_value(qnlp, text, category, value):
+    assert only(run(qnlp, text), category).value == value
+
+
+def test_low_bound_from_at_least(qnlp):
+    q = only(run(qnlp, "At least 40 soldiers died in the fighting."), "killed")
+    assert (q.value, q.low, q.high) == (40, 40, None) and q.text.startswith("At least")
+
+
+def test_high_bound_from_as_many_as(qnlp):
+    q = only(run(qnlp, "As many as 300 villagers were detained by the army."), "arrested")
+    assert (q.low, q.high) == (None, 300)
+
+
+def test_estimated_is_approximate(qnlp):
+    q = only(run(qnlp, "An estimated 2,000 residents were evacuated from the valley."), "evacuated")
+    assert q.value == 2000 and q.approximate
+
+
+def test_range_gives_low_and_high(qnlp):
+    q = only(run(qnlp, "Between 20 and 30 people were killed in the clashes."), "killed")
+    assert (q.low, q.high, q.value) == (20, 30, None)
+
+
+def test_vague_plural_is_a_low_bound(qnlp):
+    q = only(run(qnlp, "Thousands of families fled the fighting."), "displaced")
+    assert q.value is None and q.low == 2000 and q.approximate and q.unit == "households" and q.term == "fled"
+
+
+def test_two_statements_about_one_toll_merge(qnlp):
+    doc = run(qnlp, "At least 300 people died in the floods, and the death toll could be as high as 700.")
+    q = only(doc, "killed")
+    assert (q.low, q.high, q.value) == (300, 700, None)
+
+
+@pytest.mark.parametrize(("text", "unit", "category"), [
+    ("The floods destroyed 300 homes in the district.", "homes", "destroyed"),
+    ("Clashes displaced 1,200 families last month.", "households", "displaced"),
+])
+def test_unit_from_the_counted_noun(qnlp, text, unit, category):
+    q = only(run(qnlp, text), category)
+    assert q.unit == unit
+
+
+@pytest.mark.parametrize("text", [
+    "The 25-year-old man was killed at 10 p.m. in 2019.",
+    "Under Article 5, the G7 ministers condemned the killing.",
+    "The attack killed a man on Route 9, police said, and cost $5 million.",
+])
+def test_non_counts_stay_out(qnlp, text):
+    values = {q.value for q in run(qnlp, text)._.quantities}
+    assert not values & {25, 10, 2019, 5, 7, 9, 5_000_000}
+
+
+def test_no_one_is_a_zero_count(qnlp):
+    q = only(run(qnlp, "No one was injured in the blast."), "injured")
+    assert q.value == 0
+
+
+def test_source_from_according_to(qnlp):
+    q = only(run(qnlp, "According to the health ministry, 12 people were killed."), "killed")
+    assert q.source is not None and "health ministry" in q.source["name"]
+
+
+def test_source_from_said(qnlp):
+    q = only(run(qnlp, "Police said four people were wounded."), "injured")
+    assert q.source is not None and q.source["name"] == "Police"
+
+
+def test_there_refers_back_to_the_last_place(qnlp):
+    text = "Shelling hit Aleppo on Monday. At least 20 civilians were killed there."
+    doc = run(qnlp, text)
+    start = text.index("Aleppo")
+    doc._.places = [Place(text="Aleppo", start=start, end=start + 6, geonameid=170063, name="Aleppo",
+                          precision="city")]
+    place = _referred_place(doc, doc[len(doc) - 3].sent)
+    assert place is not None and place.geonameid == 170063
+
+
+def test_article_totals_count_people_without_numbers(qnlp):
+    doc = run(qnlp, "A man was shot and killed on Friday night. Two other people were wounded.")
+    assert article_totals(doc) == {"killed": 1, "injured": 2}
+
+
+def test_article_totals_shot_minus_dead(qnlp):
+    doc = run(qnlp, "Five people were shot, one fatally, outside the club.")
+    assert article_totals(doc) == {"killed": 1, "injured": 4}
+
+
+def test_quantities_survive_doc_bytes(qnlp):
+    doc = run(qnlp, "Rebels killed 14 soldiers.")
+    again = Doc(qnlp.vocab).from_bytes(doc.to_bytes())
+    assert [q.value for q in again._.quantities] == [14]
+
+
+def test_seed_quantities(nlp, seed_text):
+    """The seed's four counts (read from ../shared at run time)."""
+    from tests.conftest import SEED
+
+    doc = run(nlp, seed_text)
+    expected = json.loads((SEED / "expected.json").read_text(encoding="utf-8"))["quantities"]
+    for item in expected:
+        hits = [q for q in doc._.quantities if q.category in item["category_any"]
+                and all(getattr(q, k) == item[k] for k in ("value", "low", "high") if k in item)]
+        assert hits, item
+        if "place_geonameid" in item and doc._.places:
+            assert any(q.place is not None and q.place.geonameid == item["place_geonameid"] for q in hits), item
