@@ -28,8 +28,10 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain --help: the same text in a terminal, in docs/cli.md and in a pipe
 )
-gazetteer_app = typer.Typer(help="Build or inspect the offline GeoNames gazetteer.", no_args_is_help=True)
+gazetteer_app = typer.Typer(help="Build or inspect the offline GeoNames gazetteer.", no_args_is_help=True,
+                            rich_markup_mode=None)
 app.add_typer(gazetteer_app, name="gazetteer")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -366,6 +368,35 @@ def gazetteer_build(
     started = time.perf_counter()
     written = build_gazetteer(path, force=force)
     typer.echo(f"gazetteer at {written} ({time.perf_counter() - started:.1f} s)")
+
+
+# -- serve ----------------------------------------------------------------------------------------------------------
+
+@app.command()
+def serve(
+    db: DbOpt = DEFAULT_DB,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on. The default 127.0.0.1 accepts only "
+                                      "local connections; 0.0.0.0 opens the server to the network (it has no "
+                                      "authentication).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.", min=0, max=65535)] = 8000,
+    allow_ingest: Annotated[bool, typer.Option("--allow-ingest", help="Open the store read-write and accept "
+                                               "POST /api/articles (extract and store). Off: read-only.")] = False,
+) -> None:
+    """Serve the REST API (/api/..., /openapi.json, /docs) and the dashboard (/) for a store."""
+    import uvicorn
+
+    from sitrep.api import create_app
+    from sitrep.api.guard import LOOPBACK_HOSTS
+
+    loopback = host in LOOPBACK_HOSTS or host.startswith("127.")
+    try:
+        api = create_app(str(db), allow_ingest=allow_ingest,
+                         allowed_hosts=[*LOOPBACK_HOSTS, host] if loopback else ["*"])
+    except SitrepError as e:
+        _fail(str(e))
+    mode = "read-write (ingest allowed)" if allow_ingest else "read-only"
+    err.print(f"serving {db} ({mode}) at http://{host}:{port}/", markup=False)
+    uvicorn.run(api, host=host, port=port, log_level="warning", access_log=False)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from typing import Any, Literal
 import srsly
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Precision = Literal["exact", "city", "admin2", "admin1", "country", "region"]
 TimeType = Literal["DATE", "TIME", "DURATION", "SET"]

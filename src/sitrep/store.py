@@ -22,6 +22,7 @@ from typing import Any
 
 import duckdb
 
+from sitrep import across
 from sitrep.errors import Errors, SitrepError
 from sitrep.model import SCHEMA_VERSION, ArticleResult, Failure, Place
 
@@ -70,7 +71,7 @@ _SCHEMA_V1 = [
     """CREATE TABLE IF NOT EXISTS failures (
         source VARCHAR, error VARCHAR, failed_at TIMESTAMP)""",
 ]
-MIGRATIONS: dict[int, list[str]] = {1: _SCHEMA_V1}
+MIGRATIONS: dict[int, list[str]] = {1: _SCHEMA_V1, 2: across.SCHEMA_V2}
 assert max(MIGRATIONS) == SCHEMA_VERSION, "model.SCHEMA_VERSION and the migrations must agree"
 
 # What `sitrep export` and the API can read, with the stats key for each.
@@ -166,6 +167,7 @@ class Store:
             result = result.model_copy(update={"article": result.article.model_copy(update={"id": article_id})})
         with self.transaction():
             self._insert_article(result)
+            across.update(self.con, result)  # duplicates and story events move with the article, or not at all
         return True
 
     def _free_id(self, wanted: str, sha256: str) -> str:

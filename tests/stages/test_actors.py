@@ -162,3 +162,29 @@ def test_seed_actors_are_all_right(nlp_actors: Language) -> None:
             and set(a.sector if isinstance(a.sector, list) else [a.sector]) & set(exp["sector_any"])
             for a in hits
         ), (exp["name"], [(a.name, a.country, a.sector) for a in hits])
+
+
+def test_the_stage_leaves_the_named_entities_alone(nlp_actors: Language) -> None:
+    """`sitrep eval ner` scores doc.ents: the actors stage must not change them."""
+    text = "Kenyan police said protesters in Nairobi met Amina Otieno of the African Union."
+    with nlp_actors.select_pipes(disable=["sitrep_actors"]):
+        bare = [(e.start_char, e.end_char, e.label_) for e in nlp_actors(text).ents]
+    assert [(e.start_char, e.end_char, e.label_) for e in nlp_actors(text).ents] == bare
+
+
+def test_they_refers_to_the_last_group(nlp_actors: Language) -> None:
+    doc = nlp_actors("Malian soldiers entered the town. They said the rebels had fled.")
+    at = doc.text.index("They")
+    actor = actor_at(doc, at, at + 4)
+    assert actor is not None and actor.country == "MLI" and actor.sector == "MIL"
+
+
+def test_an_ngo_is_coded_ngo_without_a_country(nlp_actors: Language) -> None:
+    doc = nlp_actors("Red Cross officials suspended deliveries in Basra.")
+    actor = _actor(doc, "Red Cross officials")
+    assert actor.sector == "NGO" and actor.country is None
+
+
+def test_house_style_acronyms(nlp_actors: Language) -> None:
+    doc = nlp_actors("Unicef said Nato had been warned.")
+    assert _actor(doc, "Unicef").country == "UN" and _actor(doc, "Nato").country == "NATO"

@@ -23,6 +23,7 @@ TASKS: dict[str, str] = {
     "counts": "counts",
     "displacement": "displacement",
     "coref": "coref",
+    "duplicates": "duplicates",
 }
 
 

@@ -108,7 +108,7 @@ def evaluate(paths: list[Path], nlp: Language, *, limit: int | None = None) -> R
     articles = (gold_article(g["text"], doc_id=g["id"], published=g["published"], title=g["title"]) for g in gold)
     ours: list[tuple[dict[str, int], dict[str, Any]]] = []
     base: list[tuple[dict[str, int], dict[str, Any]]] = []
-    for doc, g in zip(run_docs(nlp, articles, total=len(gold), description=TASK), gold):
+    for doc, g in zip(run_docs(nlp, articles, total=len(gold), description=TASK), gold, strict=True):
         ours.append((article_totals(doc), g))
         base.append((baseline_totals(doc), g))
     metrics: dict[str, Any] = {"articles": len(gold)}

@@ -104,7 +104,7 @@ def evaluate(paths: list[Path], nlp: Language, *, limit: int | None = None) -> R
         gold = gold[:limit]
     articles = (gold_article(g["text"], doc_id=g["id"]) for g in gold)
     ours, base = [], []
-    for doc, g in zip(run_docs(nlp, articles, total=len(gold), description=TASK), gold):
+    for doc, g in zip(run_docs(nlp, articles, total=len(gold), description=TASK), gold, strict=True):
         ours.append((predict(doc, g["quantity"]), g))
         base.append((baseline(doc, g["quantity"]), g))
     metrics: dict[str, Any] = {"excerpts": len(gold)}

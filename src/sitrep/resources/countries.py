@@ -170,6 +170,8 @@ def tables() -> Tables:
             add(phrase + "s", Entry(code, DEMONYM))  # "Iraqis", "Russians"
     for phrase, code in _read_tsv("igos.tsv"):
         add(phrase, Entry(code, IGO), override=True)
+        if phrase.isupper() and phrase.isalpha() and len(phrase) >= 4:
+            add(phrase.capitalize(), Entry(code, IGO))  # house styles that write "Nato", "Unicef"
     found.igo_codes = frozenset(code for _, code in _read_tsv("igos.tsv"))
     for (phrase,) in _read_tsv("ngos.tsv"):
         add(phrase, Entry("", NGO), override=True)

@@ -85,7 +85,7 @@ def name_key(text: str) -> str:
     """The lookup key of a name: ASCII-folded (transliterated), lower case, punctuation folded.
 
     "Kyiv" -> "kyiv", "U.S." -> "us", "Sant Julià de Lòria" -> "sant julia de loria",
-    "Київ" -> "kyyiv". Mentions and gazetteer names meet on this key.
+    "Киев" -> "kiev". Mentions and gazetteer names meet on this key.
     """
     folded = anyascii(unicodedata.normalize("NFC", text)).lower()
     folded = _KEY_DROP.sub("", folded)

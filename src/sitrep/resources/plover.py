@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (lexicon tables: one entry per line, word lists as literals)
 """The PLOVER trigger lexicon: verbs and nominalisations with their PLOVER type, mode and context.
 
 Written from the PLOVER manual's type definitions (openeventdata/PLOVER, `PLOVER_MANUAL.md`, and its
@@ -23,6 +24,10 @@ VERB_LINES = """
 agree : AGREE//diplomatic
 accept obj=demand|condition|term : CONCEDE//
 accept obj=proposal|offer|plan|mediation|ceasefire|truce|deal|agreement|formula|invitation|resolution : AGREE//diplomatic
+accept obj=refugee|migrant|asylum|people : AID//humanitarian
+accept : AGREE//
+allow : CONCEDE//
+permit : CONCEDE//
 consent : AGREE//diplomatic
 promise : AGREE//
 pledge : AGREE//
@@ -80,12 +85,15 @@ donate : AID//economic
 fund : AID//economic
 finance : AID//economic
 supply : AID//
+contribute : AID//
+open obj=border|door|corridor|crossing|airspace|port : AID//humanitarian
 provide : AID//
 deliver obj=aid|food|medicine|supply|assistance|good|water|relief : AID//humanitarian
 send obj=aid|food|medicine|supply|assistance|relief|convoy : AID//humanitarian
 grant obj=asylum : AID//asylum
 grant obj=aid|loan|credit|assistance : AID//economic
-evacuate obj=civilian|people|resident|wounded|citizen|national|child|patient|family|refugee : AID//humanitarian
+evacuate obj=civilian|people|resident|wounded|wound|injured|citizen|national|child|patient|family|refugee : AID//humanitarian
+evacuate obj=settlement|base|position|area|town|city|village|territory|outpost|post : RETREAT/withdraw/military
 rescue : AID//humanitarian
 airlift : AID//humanitarian
 # CONCEDE: yield, ease restrictions, release, accede to demands
@@ -105,6 +113,7 @@ call +off : CONCEDE//
 back +down : CONCEDE//
 give +in : CONCEDE//
 # RETREAT: withdraw, demobilise, resign, de-escalate
+withdraw obj=peacekeeping|peacekeeper|inspector|observer|monitor|worker|mission|ambassador|envoy|diplomat|staff|aid|support|recognition : SANCTION/withdraw/diplomatic
 withdraw : RETREAT/withdraw/military
 retreat : RETREAT/withdraw/military
 pull +out : RETREAT/withdraw/military
@@ -215,7 +224,8 @@ rally : PROTEST/demo/
 march : PROTEST/demo/
 picket : PROTEST/demo/
 riot : PROTEST/riot/
-boycott obj=talk|negotiation|meeting|election|vote|session|summit|contact : REJECT/boycott/diplomatic
+boycott obj=contact|relation|tie|product|good|trade : SANCTION/boycott/diplomatic
+boycott obj=talk|negotiation|meeting|session|summit|conference : REJECT/boycott/diplomatic
 boycott : PROTEST/boycott/
 strike : -//
 block obj=road|street|highway|bridge|roadway|traffic|entrance|route|access|railway|transport|border|crossing : PROTEST/obstruct/
@@ -242,6 +252,9 @@ impose obj=sanction|embargo|tariff|penalty|boycott : SANCTION/restrict/economic
 impose obj=curfew : COERCE/curfew/
 impose obj=law|emergency|rule : COERCE/martial-law/
 impose obj=restriction|ban|limit|control|blockade|siege : COERCE/restrict/
+extend obj=curfew : COERCE/curfew/
+extend obj=ban|restriction|sanction|blockade|siege|detention|emergency|law : COERCE/restrict/
+tighten obj=sanction|blockade|restriction|siege|control|security|embargo|grip : COERCE/restrict/
 embargo : SANCTION/restrict/economic
 close obj=embassy|consulate|mission : SANCTION/withdraw/diplomatic
 reduce obj=supply|aid|assistance|funding|ration : SANCTION/discontinue/economic
@@ -258,6 +271,10 @@ station : MOBILIZE/troops/military
 send obj=troop|soldier|force|warship|tank|jet|reinforcement|battalion|brigade : MOBILIZE/troops/military
 dispatch obj=troop|soldier|force|warship|tank|jet|reinforcement|police : MOBILIZE/troops/military
 put obj=alert : MOBILIZE/alert/military
+remain obj=alert : MOBILIZE/alert/military
+stay obj=alert : MOBILIZE/alert/military
+put obj=investigation|inquiry|probe : ACCUSE/investigate/legal
+put obj=arrest|detention|custody : COERCE/arrest/legal
 set +up obj=base|post|camp|checkpoint|headquarters|outpost : MOBILIZE/troops/military
 establish obj=base|post|camp|checkpoint|headquarters|outpost : MOBILIZE/troops/military
 conscript : MOBILIZE/troops/military
@@ -281,6 +298,10 @@ restrict : COERCE/restrict/
 curb : COERCE/restrict/
 prevent : COERCE/restrict/
 confiscate : COERCE/seize/
+find obj=weapon|arm|ammunition|explosive|firearm|cache|stash|bomb|device|ied|grenade|rifle|gun|mine : COERCE/seize/military
+discover obj=weapon|arm|ammunition|explosive|firearm|cache|stash|bomb|device|ied|grenade|rifle|gun|mine : COERCE/seize/military
+recover obj=weapon|arm|ammunition|explosive|firearm|cache|stash|bomb|device|ied|grenade|rifle|gun|mine : COERCE/seize/military
+uncover obj=weapon|arm|ammunition|explosive|firearm|cache|stash|bomb|device|ied|grenade|rifle|gun|mine : COERCE/seize/military
 seize obj=weapon|arm|ammunition|explosive|drug|asset|property|land|vessel|ship|cargo|good|document|firearm|rifle|gun|cache : COERCE/seize/
 seize : ASSAULT/occupy/military
 expropriate : COERCE/seize/economic
@@ -304,6 +325,7 @@ encircle : ASSAULT/siege/military
 surround : ASSAULT/siege/military
 ring obj=city|town|village|capital|area|building|port|base : ASSAULT/siege/military
 blockade : COERCE/restrict/military
+force +out obj=agency|mission|diplomat|ambassador|inspector|observer|peacekeeper|monitor|staff|organization|organisation : SANCTION/expel/diplomatic
 force +out : COERCE/deport/
 # ASSAULT: use of force (0.5b1 FIGHT and ASSAULT)
 attack : ASSAULT//military
@@ -432,7 +454,12 @@ expulsion : SANCTION/expel/diplomatic
 embargo : SANCTION/restrict/economic
 mobilization : MOBILIZE/troops/military
 mobilisation : MOBILIZE/troops/military
+deployment mod=peacekeeping|peace-keeping|peacekeeper : AID/peacekeeping/military
 deployment : MOBILIZE/troops/military
+game mod=war : COOPERATE//military
+exercise mod=joint|military|naval|war : COOPERATE//military
+manoeuvre mod=joint|military|naval : COOPERATE//military
+maneuver mod=joint|military|naval : COOPERATE//military
 buildup : MOBILIZE/troops/military
 build-up : MOBILIZE/troops/military
 reinforcement : MOBILIZE/troops/military
@@ -484,6 +511,9 @@ bomber mod=suicide : ASSAULT/suicide-attack/
 # "held talks", "launched an offensive").
 LIGHT_VERBS = frozenset(["stage", "hold", "launch", "conduct", "carry", "begin", "start", "continue", "resume", "make", "issue", "lodge", "impose", "reach", "sign", "announce", "mount", "wage", "unleash", "open", "initiate", "undertake", "organize", "organise", "join", "lead", "stop", "end", "complete", "declare", "give"])
 
+# Generic heads that make a compound modifier the event: "a mediation effort", "the aid programme".
+GENERIC_EVENT_HEADS = frozenset(["effort", "process", "operation", "campaign", "programme", "program", "plan", "mission", "initiative", "drive", "bid", "round", "package"])
+
 # Governors of an infinitive (xcomp) that turn the inner action into an intention.
 INTENT_GOVERNORS = frozenset(["agree", "promise", "pledge", "vow", "offer", "commit", "undertake", "volunteer", "swear", "consent", "decide", "resolve", "plan", "intend", "hope", "aim", "expect", "prepare", "seek", "want", "wish", "try", "attempt", "propose", "mean"])
 INTENT_ADJECTIVES = frozenset(["ready", "willing", "prepared", "set", "poised", "eager", "keen", "determined", "due", "able"])
@@ -511,10 +541,11 @@ DISPUTE_CUES = frozenset(["doubt", "mislead", "misleading", "false", "untrue", "
 # Person nouns that carry a nationality only through context ("42 diplomats").
 PERSON_NOUNS = frozenset(["diplomat", "ambassador", "envoy", "official", "minister", "soldier", "troop", "force", "civilian", "people", "worker", "journalist", "national", "citizen", "leader", "negotiator", "partner", "ally", "representative", "delegation", "staff"])
 
+# Crowd nouns: violence or demands by them are PROTEST (riot, demonstrate), not ASSAULT or REQUEST.
+PROTESTER_NOUNS = frozenset(["protester", "protestor", "demonstrator", "rioter", "crowd", "marcher", "picketer", "striker", "activist", "mob"])
+
 # People whose expulsion is a diplomatic sanction rather than a deportation.
-PERSON_NOUNS_DIPLOMATIC = frozenset("""
-diplomat ambassador envoy attache consul inspector observer peacekeeper monitor mission delegation staff
-""".split())
+PERSON_NOUNS_DIPLOMATIC = frozenset(["diplomat", "ambassador", "envoy", "attache", "consul", "inspector", "observer", "peacekeeper", "monitor", "mission", "delegation", "staff"])
 
 CONTEXT_WORDS: dict[str, str] = {
     **dict.fromkeys(["troop", "army", "military", "soldier", "force", "weapon", "combat", "ceasefire", "truce", "peacekeeping", "peacekeeper", "artillery", "missile", "tank", "war", "warship", "offensive", "battle"], "military"),
@@ -571,7 +602,7 @@ def _parse(lines: str) -> dict[str, tuple[Rule, ...]]:
                 modifiers = frozenset(word[4:].split("|"))
             elif word.startswith("subj="):
                 subjects = frozenset(word[5:].split("|"))
-        type_, mode, context = (right.split("/") + ["", ""])[:3]
+        type_, mode, context = ([*right.split("/"), "", ""])[:3]
         table.setdefault(lemma, []).append(Rule(
             lemma=lemma,
             type=None if type_ == "-" else type_,

@@ -71,8 +71,14 @@ _WEAK_HEADS = frozenset({"people", "population", "nation", "nations", "country",
                          "assembly", "radio", "television", "media", "prisoners",
                          "prisoner", "detainees", "hostages", "party", "parties", "delegate",
                          "counterpart", "ally", "allies", "leader", "leaders", "official"})
+# Lexicon words that do not give an organisation's sector when they end its name.
+_NAME_WORDS = frozenset({"state", "states", "nation", "nations", "country", "countries", "people",
+                         "national", "power", "front", "union", "force", "unit", "division"})
 # State offices: an untitled name gets no country from context, a title of these sectors does.
 _STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG"})
+# Titles that are domestic political roles: a person with one is of the country the text is about
+# (an archbishop, a journalist or a doctor may well be foreign).
+_DOMESTIC_SECTORS = _STATE_SECTORS | {"PTY", "OPP", "REB"}
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "his", "her", "hers", "himself", "herself"})
 _IT_PRONOUNS = frozenset({"it", "its"})
 _THEY_PRONOUNS = frozenset({"they", "their", "them", "theirs"})
@@ -362,7 +368,7 @@ class _Reader:
         if country is not None and C.is_igo(country) and sector in (None, "GOV"):
             sector = "IGO" if sector is None else sector
         if country is None and sector is not None:
-            country = self._context_country(ent.start, state=sector in _STATE_SECTORS)
+            country = self._context_country(ent.start, state=sector in _DOMESTIC_SECTORS)
         # the mention is the whole noun phrase, title included ("U.N. mediator Diego Cordovez"), so that
         # a span on the title finds the person; an apposition is a second mention of the same person
         start = min([t.i for t in title_tokens if t.i < ent.start] + [ent.start])
@@ -400,7 +406,8 @@ class _Reader:
         if entry is not None and entry.kind in (C.SEAT, C.COUNTRY, C.CAPITAL):
             return self._gazetteer_mention(ent, entry, force=True)
         title = C.title_entry(name)
-        sector = title[1] if title else None
+        # "Islamic State", "National Front": a word that is a title elsewhere says nothing in a name
+        sector = title[1] if title and title[0] not in _NAME_WORDS else None
         # the left modifiers outside the entity: "the Nigerian government" is caught as a phrase; here
         # "Israeli" before an ORG ("Israeli Labour Party")
         country, explicit = self._country_in(list(ent) + self._left_mods(ent.root, ent.start), ent.root)
@@ -442,6 +449,8 @@ class _Reader:
         start = span_tokens[0].i
         codes = self._countries_in(span_tokens)
         explicit = bool(codes)
+        if any(t.i in self.gaz and self.gaz[t.i][1].kind == C.NGO for t in span_tokens if t.i != head.i):
+            sector = "NGO"  # "Red Cross officials": the organisation's people, of no country
         country = codes[-1][1] if codes else None
         region = any(t.lower_ in C.REGION_ADJECTIVES for t in span_tokens)
         ethnic = any(t.lower_ == "ethnic" for t in span_tokens)
@@ -460,9 +469,9 @@ class _Reader:
         bare = all(t.i == head.i or t.lower_ in phrase.split() for t in span_tokens)
         if kind == "person" and not plural and bare and country is None:
             return []
-        named = any(t.ent_type_ in ("ORG", "PERSON") or (t.pos_ == "PROPN" and t.i not in self.gaz)
+        named = any(t.ent_type_ in ("ORG", "PERSON", "FAC") and t.i not in self.gaz
                     for t in span_tokens if t.i != head.i)
-        if country is None and not region and not named:
+        if country is None and not region and not named and sector != "NGO":
             # "rebels", "the government" with no country: the country the sentence is about; not for
             # a group named by its organisation ("Isis fighters")
             country = self._context_country(head.i, state=True)
@@ -685,9 +694,11 @@ class _Reader:
         before = [c for s, c in trail if sent.start <= s < i]
         if before:
             return before[-1]
-        after = [c for s, c in trail if i < s < sent.end and not _is_igo_code(c)]
+        after = [(s, c) for s, c in trail if i < s < sent.end and not _is_igo_code(c)]
         if after:
-            return after[0]
+            # a later state that acts ("..., the White House said") before one that is acted upon
+            acting = [c for s, c in after if _governing(self.doc[s]).dep_ in _SUBJECT_DEPS]
+            return acting[0] if acting else after[0][1]
         floor = self.sents[max(0, n - self.stage.context_sentences)].start
         earlier = [c for s, c in trail if floor <= s < sent.start]
         return earlier[-1] if earlier else None
@@ -776,6 +787,13 @@ class _Reader:
         if actor is None:
             return
         actor.mentions.append(TextSpan(text=span.text, start=span.start_char, end=span.end_char))
+
+
+def _governing(token: Token) -> Token:
+    """The token whose dependency label tells a name's role: "White" in "the White House" -> "House"."""
+    while token.dep_ in ("compound", "amod", "conj") and token.head.i != token.i and token.head.i > token.i:
+        token = token.head
+    return token
 
 
 def _locative(ent: Span) -> bool:

@@ -87,13 +87,20 @@ def _lemma(token: Token) -> str:
 
 
 def _object_lemmas(head: Token) -> set[str]:
-    """Lemmas of the verb's objects (direct, passive subject, prepositional) and their modifiers."""
+    """Lemmas of the verb's objects (direct, passive subject, prepositional) and their modifiers, and of
+    the noun after "part of", "state of" ("lifted a state of emergency")."""
     out: set[str] = set()
     for child in head.children:
         if child.dep_ in OBJECT_DEPS or child.dep_ in PASSIVE_SUBJECT_DEPS or child.dep_ == "dative":
             out.add(_lemma(child))
             out.update(_lemma(t) for t in child.children if t.dep_ in ("compound", "amod"))
             out.update(_lemma(c) for c in child.conjuncts)
+            for prep in child.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    for pobj in prep.children:
+                        if pobj.dep_ == "pobj":
+                            out.add(_lemma(pobj))
+                            out.update(_lemma(t) for t in pobj.children if t.dep_ in ("compound", "amod"))
         elif child.dep_ in ("prep", "prt"):
             for grandchild in child.children:
                 if grandchild.dep_ == "pobj":
@@ -110,7 +117,13 @@ def _subject_lemmas(head: Token) -> set[str]:
 
 
 def _has_particle(head: Token, particle: str) -> bool:
-    return any(child.dep_ in ("prt", "prep", "agent", "advmod") and child.lower_ == particle for child in head.children)
+    for child in head.children:
+        if child.dep_ in ("prt", "prep", "agent", "advmod") and child.lower_ == particle:
+            return True
+        # "pushing hard for the US [to] support": the preposition parsed as the marker of a clause
+        if child.dep_ in ("advcl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == particle for g in child.children):
+            return True
+    return False
 
 
 def _rule_for_verb(token: Token, rules: tuple[Rule, ...]) -> Rule | None:
@@ -178,13 +191,16 @@ def match_triggers(sent: Span, lex: Lexicon) -> list[Candidate]:
             rules = lex.verbs.get(lemma)
             if not rules:
                 continue
+            if any(c.dep_ == "det" and c.lower_ in ("the", "a", "an") for c in token.children):
+                continue  # a participle used as a noun: "evacuated the wounded"
             rule = _rule_for_verb(token, rules)
             if rule is None or rule.type is None:
                 continue
             if rule.objects:  # the object noun is part of the pattern ("reached an agreement"), not an event
                 claimed_nouns.update(c.i for c in token.children if c.dep_ in OBJECT_DEPS)
             found.append(Candidate(rule.type, rule.mode, list(rule.context), token, token, 0.6))
-        elif token.pos_ in ("NOUN", "PROPN") and token.dep_ != "compound":
+        elif token.pos_ in ("NOUN", "PROPN") and (
+                token.dep_ != "compound" or _lemma(token.head) in plover.GENERIC_EVENT_HEADS):
             rules = lex.nouns.get(lemma)
             if not rules:
                 continue
@@ -192,8 +208,9 @@ def match_triggers(sent: Span, lex: Lexicon) -> list[Candidate]:
             if rule is None or rule.type is None:
                 continue
             head, kind, confidence = token, "noun", 0.42
-            governor = token.head
-            if token.dep_ in OBJECT_DEPS and _lemma(governor) in plover.LIGHT_VERBS:
+            nominal = token.head if token.dep_ == "compound" else token  # "a mediation effort"
+            governor = nominal.head
+            if nominal.dep_ in OBJECT_DEPS and _lemma(governor) in plover.LIGHT_VERBS:
                 head, kind, confidence = governor, "light", 0.6
             found.append(Candidate(rule.type, rule.mode, list(rule.context), token, head, confidence, kind=kind))
     return [c for c in found if not (c.kind != "verb" and c.trigger.i in claimed_nouns)]
@@ -206,13 +223,16 @@ def _aux_lemmas(token: Token) -> set[str]:
 
 
 def is_negated(token: Token) -> bool:
-    return any(c.dep_ == "neg" or c.lower_ in ("never", "no") and c.dep_ in ("advmod", "neg", "det")
+    return any(c.dep_ == "neg" or (c.lower_ in ("never", "no") and c.dep_ in ("advmod", "neg", "det"))
                for c in token.children)
 
 
 def _intent_governor(head: Token) -> Token | None:
     """The verb or adjective of intention that governs `head` ("agreed to", "is willing to"), if any."""
-    if head.dep_ != "xcomp":
+    if head.dep_ == "xcomp" and _lemma(head.head) in plover.PHASE_GOVERNORS and head.head.dep_ == "xcomp":
+        head = head.head  # "prepared to resume shelling"
+    if head.dep_ not in ("xcomp", "advcl") or (
+            head.dep_ == "advcl" and not any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children)):
         return None
     governor = head.head
     lemma = _lemma(governor)
@@ -233,7 +253,7 @@ def intent_type(inner_type: str, governor_lemma: str) -> str:
 
 def _is_future(token: Token) -> bool:
     aux = _aux_lemmas(token)
-    if aux & {"will", "shall", "'ll", "wo"}:
+    if aux & {"will", "shall", "'ll", "wo", "would"}:
         return True
     # "is going to expel"
     return token.dep_ == "xcomp" and _lemma(token.head) == "go" and token.head.tag_ == "VBG"
@@ -289,7 +309,7 @@ def apply_governors(cands: list[Candidate]) -> list[Candidate]:
                 extra.append(_intent_event(cand, intent, lemma))
             continue
         if _is_future(head) and not is_negated(head) and cand.type not in (
-                "AGREE", "THREATEN", "REQUEST", "REJECT", "ACCUSE", "SUPPORT"):
+                "AGREE", "THREATEN", "REQUEST", "REJECT", "ACCUSE"):
             cand.status = "planned"
             cand.confidence -= 0.15
             extra.append(_intent_event(cand, head, "will"))
@@ -331,6 +351,8 @@ def _predicate_lemmas(verb: Token) -> tuple[Token | None, set[str]]:
             for t in child.subtree:
                 lemmas.add(_lemma(t))
             subj = next((c for c in child.children if c.dep_ in ("nsubj", "dobj")), None)
+            if subj is None:  # "termed the new tariff unacceptable" parsed with the noun inside the predicate
+                subj = next((t for t in child.subtree if t.pos_ in ("NOUN", "PROPN", "PRON") and t.i < child.i), None)
             if subj is not None and obj is None:
                 obj = subj
         elif child.dep_ == "prep" and child.lower_ == "as":
@@ -365,7 +387,7 @@ def speech_acts(sent: Span, taken: set[int]) -> list[Candidate]:
             out.append(cand)
         elif lemma in plover.REPORTING_VERBS or lemma in plover.CLAIM_VERBS:
             for clause in token.children:
-                if clause.dep_ != "ccomp" or clause.i in taken:
+                if clause.dep_ != "ccomp":
                     continue
                 aux = _aux_lemmas(clause)
                 insists = lemma in ("insist", "maintain") and (
@@ -445,17 +467,13 @@ def noun_arguments(noun: Token) -> tuple[list[Token], list[Token]]:
     sources: list[Token] = []
     targets: list[Token] = []
     for child in noun.children:
-        if child.dep_ == "poss":
-            sources.append(child)
-        elif child.dep_ == "amod" and child.ent_type_ in ("NORP", "GPE"):
+        if child.dep_ == "poss" or (child.dep_ == "amod" and child.ent_type_ in ("NORP", "GPE")):
             sources.append(child)
         elif child.dep_ == "prep":
             pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
             if pobj is None:
                 continue
-            if child.lower_ == "by":
-                sources.append(pobj)
-            elif child.lower_ == "between":
+            if child.lower_ == "by" or child.lower_ == "between":
                 sources.append(pobj)
             elif child.lower_ in ("of", "on", "against", "with", "to", "from"):
                 targets.append(pobj)
@@ -564,10 +582,9 @@ def claim_status(cand: Candidate, sent: Span) -> str:
     if cand.kind == "intent":
         head = cand.trigger if cand.trigger.pos_ in ("VERB", "ADJ", "AUX") else cand.head
     chain = clause_chain(head)[:3]
-    if any(is_negated(t) for t in chain[:2]) or any(
-            c.lower_ == "yet" for t in chain[:1] for c in t.children):
-        if cand.type not in ("REJECT",):
-            return "negated"
+    if (any(is_negated(t) for t in chain[:2]) or any(
+            c.lower_ == "yet" for t in chain[:1] for c in t.children)) and cand.type not in ("REJECT",):
+        return "negated"
     reporter, kind = reporting_governor(cand.head)
     if kind == "denied":
         return "denied"
@@ -591,6 +608,28 @@ def claim_status(cand: Candidate, sent: Span) -> str:
     if any(t.lower_ == "according" for t in sent):
         return "reported"
     return "asserted"
+
+
+def crowd_action(cand: Candidate) -> None:
+    """Violence or demands by protesters are PROTEST in PLOVER (riot, demonstrate): "protesters clashed
+    with police", "demonstrators demanded the release of ..."."""
+    if cand.type not in ("ASSAULT", "REQUEST", "COERCE") or cand.kind == "speech":
+        return
+    head = cand.head
+    subject = find_subject(head) if cand.kind != "noun" else None
+    party = [subject] if subject is not None else []
+    if cand.type == "ASSAULT" and _lemma(cand.trigger) in ("clash", "fight", "battle"):
+        party += [g for c in head.children if c.dep_ == "prep" and c.lower_ == "with"
+                  for g in c.children if g.dep_ == "pobj"]
+    if cand.kind == "noun":
+        party += [g for c in cand.trigger.children if c.dep_ == "prep" and c.lower_ in ("with", "by", "between")
+                  for g in c.children if g.dep_ == "pobj"]
+    if any(_lemma(t) in plover.PROTESTER_NOUNS or t.lower_.rstrip("s") in plover.PROTESTER_NOUNS
+           for t in expand_conjuncts(party)):
+        if cand.type == "COERCE":
+            return  # police arresting protesters stays COERCE; arrests by protesters are rare
+        cand.mode = "riot" if cand.type == "ASSAULT" else "demo"
+        cand.type = "PROTEST"
 
 
 def event_context(cand: Candidate) -> list[str]:

@@ -94,7 +94,13 @@ class EventsStage:
         cands = rules.match_triggers(sent, self.lexicon)
         cands = rules.apply_governors(cands)
         taken = {c.head.i for c in cands} | {c.trigger.i for c in cands}
-        cands += rules.speech_acts(sent, taken)
+        speech = rules.speech_acts(sent, taken)
+        demanded = {c.head.i for c in speech if c.type == "REQUEST"}
+        for cand in cands:
+            # "X said Y must agree": the demand is the event, not the agreement
+            if cand.head.i in demanded and cand.kind != "speech":
+                cand.dropped = True
+        cands += speech
         kept: list[rules.Candidate] = []
         seen: set[tuple[int, str]] = set()
         for cand in cands:
@@ -104,6 +110,7 @@ class EventsStage:
             if key in seen:
                 continue
             seen.add(key)
+            rules.crowd_action(cand)
             cand.status = rules.claim_status(cand, sent)
             cand.context = rules.event_context(cand)
             cand.confidence += _structure_bonus(cand)
@@ -135,19 +142,39 @@ class _DocContext:
         self.actor_at = _upstream("sitrep.stages.actors", "actor_at")
         self.country_code: Callable[[str], str | None] = _upstream("sitrep.resources.countries", "country_code") \
             or (lambda phrase: None)
-        self._mention_starts = {m.start: a for a in self.actors for m in a.mentions}
         self._focus: list[tuple[str, Actor]] | None = None
+        self._main_place: tuple[Place | None] | None = None
+        # token index -> actor whose mention covers it: an O(1) stand-in for `actor_at` in the hot loops
+        self.token_actor: dict[int, Actor] = {}
+        for actor in self.actors:
+            for mention in actor.mentions:
+                span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+                if span is None:
+                    continue
+                for token in span:
+                    self.token_actor.setdefault(token.i, actor)
+        self.event_date = _upstream("sitrep.stages.times", "event_date")
+        self.place_for_clause = _upstream("sitrep.stages.places", "place_for")
+        self.main_place_of = _upstream("sitrep.stages.places", "main_place")
 
     # -- actors ------------------------------------------------------------------------------------------------
 
     def actor_for_token(self, token: Token) -> Actor | None:
-        if self.actor_at is None:
-            return None
-        return self.actor_at(self.doc, token.idx, token.idx + len(token.text))
+        return self.token_actor.get(token.i)
+
+    def actor_in(self, span: Span) -> Actor | None:
+        """The actor with most tokens in the span (what `actor_at` returns, without its scan)."""
+        counts: Counter[str] = Counter()
+        found: dict[str, Actor] = {}
+        for token in span:
+            actor = self.token_actor.get(token.i)
+            if actor is not None:
+                counts[actor.id] += 1
+                found[actor.id] = actor
+        return found[counts.most_common(1)[0][0]] if counts else None
 
     def is_actor_token(self, token: Token) -> bool:
-        return self.actor_for_token(token) is not None or (
-            token.ent_type_ in ("GPE", "NORP", "ORG", "PERSON"))
+        return token.i in self.token_actor or token.ent_type_ in ("GPE", "NORP", "ORG", "PERSON")
 
     def refs_for(self, token: Token) -> list[dict[str, Any]]:
         """Actor references for an argument token and each of its conjuncts."""
@@ -166,7 +193,7 @@ class _DocContext:
             antecedent = rules.pronoun_antecedent(token, self.is_actor_token)
             return self.ref_for(antecedent, depth + 1) if antecedent is not None and depth < 2 else None
         phrase = _noun_phrase(token)
-        actor = self.actor_at(self.doc, phrase.start_char, phrase.end_char) if self.actor_at else None
+        actor = self.actor_in(phrase)
         head_actor = self.actor_for_token(token)
         if head_actor is not None:
             actor = head_actor
@@ -213,6 +240,8 @@ class _DocContext:
             if not sources and cand.type == "CONSULT":
                 sources = self.focus_refs(2)
                 cand.confidence -= 0.05
+                cand.source_refs, cand.target_refs = sources, targets
+                return
         else:
             patient, agent = rules.passive_parts(head)
             subject = None if patient is not None else rules.find_subject(head)
@@ -255,6 +284,10 @@ class _DocContext:
                 targets += [r for r in found if r not in targets]
                 if targets and cand.type not in ("CONSULT", "AGREE", "COOPERATE"):
                     break
+        if not any(r.get("country") for r in sources) and cand.kind != "noun":
+            sources = self.clause_actors(cand, before=True, exclude=targets) or sources
+        if not any(r.get("country") for r in targets) and cand.type not in ("RETREAT", "MOBILIZE", "PROTEST"):
+            targets = self.clause_actors(cand, before=False, exclude=sources) or targets
         source_keys = {_key(r) for r in sources}
         cand.source_refs = sources
         cand.target_refs = [r for r in targets if _key(r) not in source_keys]
@@ -266,6 +299,31 @@ class _DocContext:
             cand.confidence += 0.08
         if any(r.get("country") for r in cand.target_refs):
             cand.confidence += 0.04
+
+    def clause_actors(self, cand: rules.Candidate, *, before: bool,
+                      exclude: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """When the parse gives no coded party: the country-coded actor nearest the trigger in the
+        sentence, before it for a source (the subject side), after it in the clause for a target."""
+        sent = cand.trigger.sent
+        pos = cand.trigger.idx
+        if before:
+            lo, hi = sent.start_char, pos
+        else:
+            lo, hi = pos, rules.clause_bounds(cand)[1]
+        taken = {r.get("country") for r in exclude} | {r.get("id") for r in exclude if r.get("id")}
+        best: tuple[int, Actor] | None = None
+        for actor in self.actors:
+            if not actor.country or actor.id in taken or actor.country in taken:
+                continue
+            for mention in actor.mentions:
+                if lo <= mention.start < hi:
+                    distance = abs(mention.start - pos)
+                    if best is None or distance < best[0]:
+                        best = (distance, actor)
+        if best is None:
+            return []
+        actor = best[1]
+        return [{"id": actor.id, "name": actor.name, "country": actor.country, "sector": actor.sector}]
 
     def speaker_refs(self, cand: rules.Candidate) -> list[dict[str, Any]]:
         """The speaker of the quote whose cue is the trigger ("..., calling X a crime")."""
@@ -347,31 +405,30 @@ class _DocContext:
         )
 
     def date_for(self, start: int, end: int) -> EventDate | None:
-        event_date = _upstream("sitrep.stages.times", "event_date")
-        if event_date is not None:
-            return event_date(self.doc, start, end)
+        if self.event_date is not None:
+            return self.event_date(self.doc, start, end)
         published = publication_date(self.doc)
         return EventDate(value=published.isoformat(), precision="article") if published else None
 
     def place_for(self, cand: rules.Candidate, start: int, end: int) -> Place | None:
         """The place of the clause (places stage), else a place named inside it, else an anaphoric "the
         city" / "it" resolved to the latest earlier city, else the article's main place."""
-        place_for = _upstream("sitrep.stages.places", "place_for")
-        place = place_for(self.doc, start, end) if place_for is not None else None
+        place = self.place_for_clause(self.doc, start, end) if self.place_for_clause is not None else None
         if place is not None:
             return place
         inside = [p for p in self.places if start <= p.start < end and p.geonameid is not None]
         if inside:
             return min(inside, key=lambda p: abs(p.start - cand.trigger.idx))
-        for tok in rules.verb_targets(cand.head, cand.type) + [cand.head]:
-            if tok.lemma_.lower() in rules.PLACE_NOUNS and any(c.lower_ == "the" for c in tok.children) \
+        for tok in [*rules.verb_targets(cand.head, cand.type), cand.head]:
+            if (tok.lemma_.lower() in rules.PLACE_NOUNS and any(c.lower_ == "the" for c in tok.children)) \
                     or (tok.lower_ == "it" and tok.dep_ in ("dobj", "pobj")):
                 earlier = [p for p in self.places if p.end <= tok.idx and p.geonameid is not None
                            and (p.precision in (None, "exact", "city") or (p.feature_code or "").startswith("PPL"))]
                 if earlier:
                     return earlier[-1]
-        main_place = _upstream("sitrep.stages.places", "main_place")
-        return main_place(self.doc) if main_place is not None else None
+        if self._main_place is None:  # once per doc: the places stage computes it over the whole doc
+            self._main_place = (self.main_place_of(self.doc) if self.main_place_of is not None else None,)
+        return self._main_place[0]
 
     def quote_for(self, cand: rules.Candidate) -> str | None:
         """The quote that reports the event: its span holds the trigger, or its cue is the reporting verb."""

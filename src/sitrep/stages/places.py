@@ -89,6 +89,7 @@ GENERIC_WORDS = frozenset({
     "general", "college station", "eagle", "lion", "bear", "buffalo", "phoenix", "orange", "lincoln",
 })
 FUZZY_MIN_POPULATION = 20000
+SMALL_PLACE = 5000  # below this, a city is matched by its main name only
 
 # Score weights of the ranker (hand-set, checked on the dev halves of the gold sets; see the docs).
 KIND_PRIOR = {"country": 3.0, "continent": 3.0, "admin1": 1.6, "admin2": 0.2, "admin3": -0.5, "city": 0.0}
@@ -103,7 +104,8 @@ W_DESCRIPTOR = 2.5
 W_APPOSITION = 4.0
 W_CLUSTER = 1.5  # other names of the article with a likely reading within CLUSTER_KM of this one
 CLUSTER_KM = 100.0
-CLUSTER_TOP = 5
+CLUSTER_TOP = 3
+PLAUSIBLE_MARGIN = 2.5
 W_DIVISION_OF_CITY = 2.5  # a division named after its city ("Moscow" the federal city) yields to the city
 
 
@@ -136,6 +138,7 @@ class _Mention:
 
     span: Span
     key: str
+    label: str  # the NER label of the entity it came from ("" for none)
     source: str  # "ner", "recheck" (NER gave another label), "embedded" or "gazetteer" (no entity)
     candidates: list[_Cand] = field(default_factory=list)
     embedded: bool = False  # inside an organisation's name: a non-literal use
@@ -211,8 +214,8 @@ class PlacesStage:
         person_words = {t.lower_ for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1 for t in ent}
         place_keys = {name_key(ent.text) for ent in doc.ents if ent.label_ in ("GPE", "LOC")}
 
-        def add(span: Span, cands: list[_Cand], source: str, embedded: bool = False) -> None:
-            mentions.append(_Mention(span, name_key(span.text), source, cands, embedded=embedded))
+        def add(span: Span, cands: list[_Cand], source: str, embedded: bool = False, label: str = "") -> None:
+            mentions.append(_Mention(span, name_key(span.text), label, source, cands, embedded=embedded))
             for i in range(span.start, span.end):
                 taken[i] = True
 
@@ -223,17 +226,19 @@ class PlacesStage:
             key = name_key(span.text)
             label = ent.label_
             if label in TOPONYM_LABELS:
+                if key in GENERIC_WORDS:
+                    continue  # "the Gulf", "Centre": the gazetteer's namesake is not what is meant
                 cands = self._candidates(span, key, fuzzy=label != "FAC")
                 if label == "FAC":
                     cands = [c for c in cands if c[2]]  # a facility named like a city's alias is not that city
                 if cands and not (len(span) == 1 and span[0].lower_ in person_words and not self._big(cands)):
-                    add(span, cands, "ner")
+                    add(span, cands, "ner", label=label)
                     continue
                 self._embedded(span, person_words, place_keys, add, literal=True)
             elif label in RECHECK_LABELS:
                 cands = self._candidates(span, key, fuzzy=False)
                 if cands and (key in place_keys or self._strong(cands, span, person_words)):
-                    add(span, cands, "recheck")
+                    add(span, cands, "recheck", label=label)
                     continue
                 if label != "PERSON":
                     self._embedded(span, person_words, place_keys, add, literal=False)
@@ -277,7 +282,8 @@ class PlacesStage:
                 key = name_key(sub.text)
                 if key in GENERIC_WORDS or (k - i == 1 and doc[i].lower_ in person_words):
                     continue
-                cands = [c for c in self._candidates(sub, key, fuzzy=False) if c[2] or c[0].kind == "country"]
+                cands = [c for c in self._candidates(sub, key, fuzzy=False, strip=False)
+                         if c[2] or c[0].kind == "country"]
                 if cands and (self._big(cands) or key in place_keys or (
                         k - i > 1 and any(c[0].kind == "admin2" for c in cands))):
                     hit = (sub, cands)
@@ -299,7 +305,7 @@ class PlacesStage:
             if token.is_sent_start and not _dateline(token) and name_key(span.text) not in place_keys:
                 if k - i == 1:
                     continue
-            cands = self._candidates(span, name_key(span.text), fuzzy=False)
+            cands = self._candidates(span, name_key(span.text), fuzzy=False, strip=False)
             if cands and (name_key(span.text) in place_keys or self._strong(cands, span, person_words)
                           or (_dateline(token) and k - i == 1)):
                 return span, cands
@@ -332,7 +338,7 @@ class PlacesStage:
         return any(score >= 1.0 and (e.kind in ("country", "continent", "admin1") or e.pop >= self.recover_population)
                    for e, score, _ in cands)
 
-    def _candidates(self, span: Span, key: str, fuzzy: bool = True) -> list[_Cand]:
+    def _candidates(self, span: Span, key: str, fuzzy: bool = True, strip: bool = True) -> list[_Cand]:
         """Gazetteer records for a mention: (entry, name-match score 1 exact/<1 fuzzy, main-name match)."""
         gaz = self.gazetteer
         assert gaz is not None
@@ -346,18 +352,35 @@ class PlacesStage:
 
         for variant in _variants(key):
             add(gaz.lookup(variant), 1.0)
-        if found:
-            return list(found.values())
+        cands = self._filter(span, found)
+        if cands:
+            return cands
         words = key.split()
-        if len(words) > 1 and words[-1] in ADMIN_WORDS | CITY_WORDS:
+        if strip and len(words) > 1 and words[-1] in ADMIN_WORDS | CITY_WORDS:
             add(gaz.lookup(" ".join(words[:-1])), 1.0)
-        if found or not fuzzy or len(key) < 6 or not key[:3].isalpha():
-            return list(found.values())
+        cands = self._filter(span, found)
+        if cands or not fuzzy or len(key) < 6 or not key[:3].isalpha():
+            return cands
         choices = gaz.keys_with_prefix(key[:3], FUZZY_MIN_POPULATION)
         for match, score, _ in process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=self.fuzzy_cutoff,
                                                limit=3):
             add(((e, m) for e, m in gaz.lookup(match) if e.pop >= FUZZY_MIN_POPULATION), score / 100.0 - 0.05)
-        return list(found.values())
+        return self._filter(span, found)
+
+    def _filter(self, span: Span, found: dict[int, _Cand]) -> list[_Cand]:
+        """Drop readings the surface form cannot have.
+
+        - a hamlet known by an alternate name only ("Vista" for a village whose main name differs):
+          GeoNames' alternate names of small places are often old or unofficial names that clash
+          with ordinary words and surnames;
+        - a short all-capitals word ("NICE", "SWAT") is an acronym unless it abbreviates a country or
+          a division ("US", "NY") or opens a dateline.
+        """
+        cands = [c for c in found.values() if c[2] or c[0].kind != "city" or c[0].pop >= SMALL_PLACE]
+        text = span.text.replace(".", "")
+        if text.isupper() and len(text) <= 5 and not _dateline(span[-1]):
+            cands = [c for c in cands if c[0].kind in ("country", "admin1")]
+        return cands
 
     # -- resolution ---------------------------------------------------------------------------------------------
 
@@ -384,23 +407,26 @@ class PlacesStage:
             hint = next((m.kind_hint for m in members if m.kind_hint), None)
             within = [w for m in members for w in m.within]
             source = "ner" if any(m.source in ("ner", "recheck") for m in members) else members[0].source
-            rep = _Mention(members[0].span, key, source, list(cands.values()), kind_hint=hint, within=within)
+            rep = _Mention(members[0].span, key, members[0].label, source, list(cands.values()), kind_hint=hint,
+                           within=within)
             reps.append((rep, members))
         # Pass 1 without context; pass 2 with what pass 1 says about the article's countries,
         # divisions and the places whose likely readings lie near each other.
         context = _Context()
         for rep, _ in reps:
             self._rank(rep, context)
-        context = _Context.from_mentions([rep for rep, _ in reps])
-        context.set_cluster(reps_top_points([rep for rep, _ in reps]))
+        for _ in range(2):
+            context = _Context.from_mentions([rep for rep, _ in reps])
+            context.set_cluster(_plausible_points([rep for rep, _ in reps]))
+            for rep, _ in reps:
+                self._rank(rep, context)
         for rep, members in reps:
-            self._rank(rep, context)
             for m in members:
                 factor = 0.85 if m.source in ("gazetteer", "embedded") else 1.0
                 m.best, m.confidence = rep.best, round(rep.confidence * factor, 3)
         # A LOC the gazetteer knows only as a hamlet ("Middle East", USA) is a region it lacks.
         for m in mentions:
-            if m.best is not None and m.span.label_ == "LOC" and m.best.kind == "city" and m.best.pop < 1000:
+            if m.best is not None and m.label == "LOC" and m.best.kind == "city" and m.best.pop < 5000:
                 m.best = None
 
     def _rank(self, m: _Mention, ctx: _Context) -> None:
@@ -426,8 +452,11 @@ class PlacesStage:
             s += W_FUZZY + (name_score - 1.0) * 10
         if e.cc:
             s += W_COUNTRY_CONTEXT * ctx.country_share(e.cc, m.key)
-        if e.kind in ("city", "admin2", "admin3") and ctx.admin1_support(e.admin1_gid, m.key):
-            s += W_ADMIN1_CONTEXT
+        if e.kind in ("city", "admin2", "admin3", "admin1"):
+            # the division is named elsewhere ("Atlanta" ... "Georgia"), or, for a division, other
+            # names of the article plausibly lie in it
+            support = ctx.admin1_support(e.gid if e.kind == "admin1" else e.admin1_gid, m.key)
+            s += W_ADMIN1_CONTEXT * min(support, 2) / 2
         if e.lat is not None and e.kind in ("city", "admin2", "admin3"):
             s += W_CLUSTER * min(ctx.cluster_support(e, m.key), 3) / 3
             nearest = ctx.nearest_km(e, m.key)
@@ -441,7 +470,9 @@ class PlacesStage:
                     (m.kind_hint == "country" and e.kind == "country")
             s += W_DESCRIPTOR if agree else -W_DESCRIPTOR / 2
         if e.kind in ("admin1", "admin2", "admin3") and m.kind_hint != "admin" and any(
-                c[0].kind == "city" and c[0].pop >= 1000 and e.gid in (c[0].admin1_gid, c[0].admin2_gid)
+                c[0].kind == "city" and c[0].pop >= 1000 and (
+                    e.gid in (c[0].admin1_gid, c[0].admin2_gid)
+                    or (e.lat is not None and _km(e.lat, e.lon, c[0].lat, c[0].lon) < 150))
                 for c in m.candidates):
             s -= W_DIVISION_OF_CITY
         if m.within:
@@ -473,9 +504,15 @@ class _Context:
             if e.cc:
                 ctx.country_counts[e.cc] += 1
                 ctx.key_country_counts.setdefault(m.key, Counter())[e.cc] += 1
-            admin1 = e.gid if e.kind == "admin1" else e.admin1_gid if m.confidence >= 0.7 else None
-            if admin1 is not None and e.kind != "country":
-                ctx.admin1s.setdefault(admin1, set()).add(m.key)
+        for m in mentions:
+            for entry in _plausible(m):
+                admin1 = entry.gid if entry.kind == "admin1" else entry.admin1_gid
+                if admin1 is not None and entry.kind != "country":
+                    ctx.admin1s.setdefault(admin1, set()).add(m.key)
+        for m in mentions:
+            e = m.best
+            if e is None or m.confidence < 0.5:
+                continue
             if e.kind in ("city", "admin2") and e.lat is not None and m.confidence >= 0.7:
                 ctx.anchors.append((m.key, e.lat, e.lon))
         return ctx
@@ -487,9 +524,10 @@ class _Context:
             return 0.0
         return (self.country_counts.get(cc, 0) - (own.get(cc, 0) if own else 0)) / total
 
-    def admin1_support(self, admin1_gid: int | None, key: str) -> bool:
+    def admin1_support(self, admin1_gid: int | None, key: str) -> int:
+        """How many other names of the article plausibly are, or lie in, this first-level division."""
         keys = self.admin1s.get(admin1_gid) if admin1_gid is not None else None
-        return bool(keys) and bool(keys - {key})
+        return len(keys - {key}) if keys else 0
 
     cluster_keys: list[str] = field(default_factory=list)
     cluster_points: Any = None  # numpy array (n, 2) of radians, or None
@@ -527,14 +565,18 @@ class _Context:
         return best
 
 
-def reps_top_points(reps: list[_Mention]) -> list[tuple[str, float, float]]:
-    """The likely readings (top CLUSTER_TOP after pass 1) of each name that are points on the map."""
-    points = []
-    for m in reps:
-        for _, e in m.scored[:CLUSTER_TOP]:
-            if e.lat is not None and e.kind in ("city", "admin2", "admin3"):
-                points.append((m.key, e.lat, e.lon))
-    return points
+def _plausible(m: _Mention) -> list[Entry]:
+    """A name's plausible readings after a pass: the top CLUSTER_TOP within PLAUSIBLE_MARGIN of the best."""
+    if not m.scored:
+        return []
+    top = m.scored[0][0]
+    return [e for score, e in m.scored[:CLUSTER_TOP] if score >= top - PLAUSIBLE_MARGIN]
+
+
+def _plausible_points(reps: list[_Mention]) -> list[tuple[str, float, float]]:
+    """The plausible readings of each name that are points on the map (cities, counties)."""
+    return [(m.key, e.lat, e.lon) for m in reps for e in _plausible(m)
+            if e.lat is not None and e.kind in ("city", "admin2", "admin3")]
 
 
 # -- helpers --------------------------------------------------------------------------------------------------

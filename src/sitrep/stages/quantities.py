@@ -41,6 +41,12 @@ from sitrep.resources.numbers import (
 )
 from sitrep.stages.base import register_extension
 
+
+def _words(text: str) -> frozenset[str]:
+    """A lexicon written as white-space separated words (easier to read and extend than a literal)."""
+    return frozenset(text.split())
+
+
 # -- lexicons (general English and humanitarian reporting vocabulary) ---------------------------------------
 
 # trigger lemma -> (category, term, weak). A weak trigger ("victims", "shot") names people hit without
@@ -96,36 +102,36 @@ HOUSING_CATEGORIES = frozenset({"destroyed", "damaged"})
 # "in camps" / "in relief camps": counts of people living in a camp are displacement figures.
 CAMP_WORDS = frozenset({"camp", "camps"})
 
-PEOPLE_NOUNS = frozenset("""
+PEOPLE_NOUNS = _words("""
 people person persons individual individuals civilian civilians resident residents inhabitant inhabitants
 citizen citizens villager villagers child children kid kids boy boys girl girls man men woman women adult
 adults teen teens teenager teenagers youth youths minor minors baby babies infant infants student students
-pupil pupils soldier soldiers troop troops serviceman servicemen officer officers policeman policemen
-fighter fighters militant militants rebel rebels insurgent insurgents combatant combatants guard guards
-worker workers employee employees staff member members migrant migrants refugee refugees asylum seeker
-seekers evacuee evacuees idp idps detainee detainees prisoner prisoners protester protesters
-protestor protestors demonstrator demonstrators activist activists journalist journalists reporter
-reporters diplomat diplomats official officials passenger passengers pilgrim pilgrims tourist tourists
-victim victims casualty casualties fatality fatalities death deaths survivor survivors patient patients
-suspect suspects gunman gunmen attacker attackers bystander bystanders other others relative relatives
-family_member neighbour neighbours neighbor neighbors friend friends brother brothers sister sisters son sons
-daughter daughters father fathers mother mothers parent parents citizen miner miners farmer farmers
-fisherman fishermen sailor sailors crew crewmen volunteer volunteers doctor doctors nurse nurses medic
-medics teacher teachers priest priests worshipper worshippers worshipers spectator spectators fan fans
-shopper shoppers customer customers guest guests partygoer partygoers driver drivers occupant occupants
-hostage hostages captive captives body bodies life lives soul souls personnel recruit recruits cadet
-cadets peacekeeper peacekeepers policemen paramilitary paramilitaries gunmen deputy deputies trooper
-girlfriend girlfriends boyfriend boyfriends wife wives husband husbands cousin cousins uncle uncles aunt aunts
-nephew nephews niece nieces grandson grandsons granddaughter granddaughters grandmother grandfather
-grandparents toddler toddlers juvenile juveniles stepfather stepson stepdaughter fiance fiancee partner
-roommate roommates classmate classmates coworker coworkers co-worker co-workers teammate teammates
-troopers marine marines sniper snipers militiaman militiamen jihadist jihadists extremist extremists
-""".split())
+pupil pupils soldier soldiers troop troops serviceman servicemen officer officers policeman policemen fighter
+fighters militant militants rebel rebels insurgent insurgents combatant combatants guard guards worker workers
+employee employees staff member members migrant migrants refugee refugees asylum seeker seekers evacuee
+evacuees idp idps detainee detainees prisoner prisoners protester protesters protestor protestors demonstrator
+demonstrators activist activists journalist journalists reporter reporters diplomat diplomats official
+officials passenger passengers pilgrim pilgrims tourist tourists victim victims casualty casualties fatality
+fatalities death deaths survivor survivors patient patients suspect suspects gunman gunmen attacker attackers
+bystander bystanders other others relative relatives family_member neighbour neighbours neighbor neighbors
+friend friends brother brothers sister sisters son sons daughter daughters father fathers mother mothers
+parent parents citizen miner miners farmer farmers fisherman fishermen sailor sailors crew crewmen volunteer
+volunteers doctor doctors nurse nurses medic medics teacher teachers priest priests worshipper worshippers
+worshipers spectator spectators fan fans shopper shoppers customer customers guest guests partygoer partygoers
+driver drivers occupant occupants hostage hostages captive captives body bodies life lives soul souls
+personnel recruit recruits cadet cadets peacekeeper peacekeepers policemen paramilitary paramilitaries gunmen
+deputy deputies trooper girlfriend girlfriends boyfriend boyfriends wife wives husband husbands cousin cousins
+uncle uncles aunt aunts nephew nephews niece nieces grandson grandsons granddaughter granddaughters
+grandmother grandfather grandparents toddler toddlers juvenile juveniles stepfather stepson stepdaughter
+fiance fiancee partner roommate roommates classmate classmates coworker coworkers co-worker co-workers
+teammate teammates troopers marine marines sniper snipers militiaman militiamen jihadist jihadists extremist
+extremists
+""")
 HOUSEHOLD_NOUNS = frozenset({"family", "families", "household", "households"})
-HOME_NOUNS = frozenset("""
+HOME_NOUNS = _words("""
 home homes house houses dwelling dwellings building buildings shelter shelters hut huts apartment apartments
 residence residences housing structure structures flat flats tent tents shack shacks property properties
-""".split())
+""")
 # Suffixes of English agent nouns ("protesters", "Palestinians", "journalists").
 PEOPLE_SUFFIXES = ("ers", "ors", "ists", "ians", "ants", "ents", "ees", "men", "ites", "ese", "ish")
 PARTITIVE_PRONOUNS = frozenset({"them", "us", "whom", "those", "these"})
@@ -142,21 +148,21 @@ APPROX_QUALIFIERS = (("an", "estimated"), ("estimated",), ("about",), ("around",
                      ("approximately",), ("some",), ("nearly",), ("almost",), ("close", "to"), ("approx",),
                      ("approx", "."), ("circa",), ("an", "approximate"), ("perhaps",), ("possibly",))
 # Preceding words that make a number a label, not a count ("Article 5", "Route 66", "No. 3").
-LABEL_WORDS = frozenset("""
-article section chapter paragraph resolution page route highway interstate flight no no. number # room
-suite unit apartment apt apt. building precinct district ward station channel road street avenue
-platform gate terminal phase level grade class category size model version episode season game round
-aged age ages year years cycle code pt part item verse line bus bill act amendment protocol
-""".split())
+LABEL_WORDS = _words("""
+article section chapter paragraph resolution page route highway interstate flight no no. number # room suite
+unit apartment apt apt. building precinct district ward station channel road street avenue platform gate
+terminal phase level grade class category size model version episode season game round aged age ages year
+years cycle code pt part item verse line bus bill act amendment protocol
+""")
 # Following words that make a number a measure, an age or a time ("15-year-old", "5 miles", "10 pm").
-MEASURE_WORDS = frozenset("""
-year years year-old years-old yr yrs month months week weeks day days hour hours minute minutes second
-seconds percent per cent % am pm a.m. p.m. o'clock times time mile miles km kilometres kilometers
-kilometre kilometer metre metres meter meters feet foot ft inch inches pound pounds lb lbs kg kilogram
-kilograms ton tons tonne tonnes dollar dollars euro euros cent cents block blocks degree degrees acre
-acres hectare hectares point points shot shots round rounds bullet bullets gun guns rifle rifles car
-cars vehicle vehicles mph kph calibre caliber mm y y/o yo yrs. yr.
-""".split())
+MEASURE_WORDS = _words("""
+year years year-old years-old yr yrs month months week weeks day days hour hours minute minutes second seconds
+percent per cent % am pm a.m. p.m. o'clock times time mile miles km kilometres kilometers kilometre kilometer
+metre metres meter meters feet foot ft inch inches pound pounds lb lbs kg kilogram kilograms ton tons tonne
+tonnes dollar dollars euro euros cent cents block blocks degree degrees acre acres hectare hectares point
+points shot shots round rounds bullet bullets gun guns rifle rifles car cars vehicle vehicles mph kph calibre
+caliber mm y y/o yo yrs. yr.
+""")
 SAY_VERBS = frozenset({"say", "tell", "report", "confirm", "announce", "state", "estimate", "add", "claim",
                        "according", "note", "write", "count", "record", "put"})
 # Verbs whose subject is the speaker ("one witness said"), not what is counted ("are estimated").
@@ -229,6 +235,9 @@ class QuantitiesStage:
                     lower in ARTICLES and i + 1 < n and doc[i + 1].lower_ in _ARTICLE_NUMBERS) or (
                     lower in PHRASE_STARTERS and _next_word(doc, i).lower_ in SCALES):
                 end_i = self._number_end(doc, i)
+                if end_i > i and _starts_range(doc, i, end_i):
+                    i = end_i  # "between 20 and 30": the second number reads the range
+                    continue
                 if end_i > i:
                     count = self._count_at(doc, i, end_i, seen_sents)
                     if count is not None:
@@ -246,24 +255,10 @@ class QuantitiesStage:
         n = len(doc)
         lower = doc[i].lower_
         if lower in ZERO_WORDS:
-            return i + 1
+            return i + 2 if lower == "no" and i + 1 < n and doc[i + 1].lower_ == "one" else i + 1
         j = i
-        while j < n:
-            word = doc[j].lower_
-            if word in NUMBER_WORDS or word in ARTICLES and j == i or word in COUPLE or (
-                    digits_value(word) is not None) or (word in PHRASE_STARTERS and j <= i + 1):
-                j += 1
-            elif doc[j].is_space and j > i and j + 1 < n and (
-                    doc[j + 1].lower_ in NUMBER_WORDS or digits_value(doc[j + 1].lower_) is not None):
-                j += 1
-            elif word in {"-", "and"} and j > i and j + 1 < n and doc[j + 1].lower_ in NUMBER_WORDS and (
-                    word == "-" or doc[j - 1].lower_ in {"hundred", "thousand", "million"}):
-                j += 1
-            elif word == "of" and j > i and doc[j - 1].lower_ in {"tens", "hundreds", "thousands"} and (
-                    j + 1 < n and doc[j + 1].lower_ in {"thousands", "millions"}):
-                j += 1
-            else:
-                break
+        while j < n and _continues_number(doc, i, j):
+            j += 1
         while j > i and (doc[j - 1].lower_ in ARTICLES or doc[j - 1].lower_ in PHRASE_STARTERS):
             j -= 1
         return j
@@ -314,7 +309,7 @@ class QuantitiesStage:
         trig_token, (category, term, _) = found
         if zero and category not in {"killed", "injured", "casualties", "missing", "arrested"}:
             return None
-        if zero and noun is None and words[0] == "no":
+        if zero and noun is None and words == ["no"]:
             return None
         if unit == "homes" and category not in HOUSING_CATEGORIES | {"affected", "evacuated"}:
             return None
@@ -389,12 +384,13 @@ class QuantitiesStage:
 
     def _counted_noun(self, last: Token, zero: bool) -> tuple[Token | None, str | None]:
         """The noun the number counts and its unit; (None, "people") for a bare number; unit None to reject."""
+        while last.dep_ in {"conj", "prep", "pobj"} and last.head.i < last.i and (
+                last.head.like_num or last.head.lower_ in NUMBER_WORDS or last.head.lower_ in {"to", "and"}):
+            last = last.head  # "20 and 30 people": the second number hangs off the first
         head = last.head
         noun: Token | None = None
-        if last.dep_ in {"nummod", "quantmod", "amod", "compound", "nmod", "det", "npadvmod"} and head.pos_ in {
-                "NOUN", "PROPN", "ADJ", "VERB"} and head.i > last.i:
-            noun = head
-        elif zero and last.dep_ == "det":
+        if (last.dep_ in {"nummod", "quantmod", "amod", "compound", "nmod", "det", "npadvmod"} and head.pos_ in {
+                "NOUN", "PROPN", "ADJ", "VERB"} and head.i > last.i) or (zero and last.dep_ == "det"):
             noun = head
         # "hundreds of people", "two of the victims", "three of them"
         if noun is None or noun.lemma_ in TOTAL_NOUNS:
@@ -405,6 +401,9 @@ class QuantitiesStage:
                         noun = objs[0]
                     break
         if noun is None:
+            counted = _number_of(last)
+            if counted is not None:
+                return counted, _unit_of(counted)
             return None, "people"
         return noun, _unit_of(noun)
 
@@ -513,10 +512,26 @@ _GLUED_PREFIXES = tuple(_GLUED_UNITS)
 _ARTICLE_NUMBERS = frozenset({"dozen", "hundred", "thousand", "million", "billion", "couple", "total"})
 
 
+def _number_of(number: Token) -> Token | None:
+    """'the number of displaced families is estimated to be 349' -> 'families' (what 349 counts)."""
+    token = number
+    for _ in range(3):
+        if token.head.i == token.i:
+            return None
+        token = token.head
+        for child in token.children:
+            if child.dep_ in {"nsubj", "nsubjpass"} and child.lemma_ in {"number", "total", "count", "tally"}:
+                for prep in child.children:
+                    if prep.dep_ == "prep" and prep.lower_ == "of":
+                        return next((g for g in prep.children if g.dep_ == "pobj"), None)
+                return None
+    return None
+
+
 def _singular_person(token: Token) -> bool:
     """'man', 'girlfriend', '11-year-old': one person named by a common noun."""
     if token.lower_ == "old":
-        return any(c.lower_ == "year" for c in token.lefts) or token.i > 1 and token.doc[token.i - 2].lower_ == "year"
+        return any(c.lower_ == "year" for c in token.lefts) or (token.i > 1 and token.doc[token.i - 2].lower_ == "year")
     return token.pos_ == "NOUN" and token.tag_ == "NN" and token.lower_ in PEOPLE_NOUNS
 
 
@@ -623,9 +638,8 @@ def _refine(trigger: Token, category: str, term: str, anchor: Token) -> tuple[st
                 return "killed", "shot dead"
             if words & INJURE_WORDS:
                 return "injured", "shot and wounded"
-        if child.dep_ == "prep" and child.lower_ == "to":
-            if any(g.lemma_ == "death" for g in child.children):
-                return "killed", "shot dead"
+        if child.dep_ == "prep" and child.lower_ == "to" and any(g.lemma_ == "death" for g in child.children):
+            return "killed", "shot dead"  # "shot to death"
     for child in anchor.children:
         if child.dep_ in {"amod", "acl"} and {child.lemma_, child.lower_} & KILL_WORDS:
             return "killed", "shot dead"
@@ -670,6 +684,38 @@ def _range_low(doc: Doc, i: int) -> tuple[int, int] | None:
     if start > 0 and doc[start - 1].lower_ in {"between", "from"}:
         start -= 1
     return int(value), start
+
+
+def _continues_number(doc: Doc, i: int, j: int) -> bool:
+    """Whether token j belongs to the number phrase that starts at token i."""
+    n = len(doc)
+    word = doc[j].lower_
+    if word in NUMBER_WORDS or word in COUPLE or digits_value(word) is not None:
+        return True
+    if (j == i and word in ARTICLES) or (word in PHRASE_STARTERS and j <= i + 1):
+        return True  # "a dozen", "several hundred"
+    if j == i or j + 1 >= n:
+        return False
+    following = doc[j + 1].lower_
+    if doc[j].is_space:
+        return following in NUMBER_WORDS or digits_value(following) is not None
+    if word == "-" and following in NUMBER_WORDS:
+        return True  # "twenty-one"
+    if word == "and" and following in NUMBER_WORDS:
+        return doc[j - 1].lower_ in {"hundred", "thousand", "million"}  # "nine hundred and twenty"
+    # "tens of thousands", "hundreds of thousands"
+    return word == "of" and doc[j - 1].lower_ in {"tens", "hundreds", "thousands"} and following in {
+        "thousands", "millions"}
+
+
+def _starts_range(doc: Doc, i: int, end_i: int) -> bool:
+    """True when the number at [i, end_i) is the low end of '20 to 30', 'between 20 and 30', '20-30'."""
+    if end_i + 1 >= len(doc) or not (doc[end_i + 1].like_num or doc[end_i + 1].lower_ in NUMBER_WORDS):
+        return False
+    sep = doc[end_i].lower_
+    if sep == "and":
+        return i > 0 and doc[i - 1].lower_ == "between"
+    return sep in {"to", "-", "–", "or"}
 
 
 def _sent_gap(a: _Count, b: _Count) -> int:

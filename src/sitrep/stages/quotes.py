@@ -140,8 +140,9 @@ CONTENT_DEPS = frozenset({"ccomp", "xcomp"})
 
 OPENERS_DOUBLE = "“„«"
 CLOSERS_DOUBLE = "”»"
-QUOTE_CHARS = frozenset("\"“”„«»‘’'")
+QUOTE_CHARS = frozenset(["\"", "“", "”", "„", "«", "»", "‘", "’", "'", "''", "``"])
 _PARAGRAPH = re.compile(r"[^\n]+")
+_MARKS = re.compile(r"''|``|[\"“”„«»‘]")
 _SPACE_OR_OPEN = frozenset(" \t\u00a0([{—–-/")
 
 
@@ -219,7 +220,19 @@ class QuotesStage:
                 draft = _verb_attribution(token, in_quote, marks)
             elif token.pos_ == "VERB" and token.lemma_.lower() in PHRASAL_CUES:
                 draft = _phrasal_attribution(token)
-            if draft is None or draft.end <= draft.start:
+            if draft is None:
+                continue
+            # the parser sometimes links clauses across paragraphs; an attribution never does
+            para_start = doc.text.rfind("\n", 0, token.idx) + 1
+            para_end = doc.text.find("\n", token.idx)
+            if para_end < 0:
+                para_end = len(doc.text)
+            draft.start, draft.end = max(draft.start, para_start), min(draft.end, para_end)
+            while draft.end > draft.start and doc.text[draft.end - 1].isspace():
+                draft.end -= 1
+            while draft.start < draft.end and doc.text[draft.start].isspace():
+                draft.start += 1
+            if draft.end - draft.start < 2:
                 continue
             key = (draft.start, draft.end)
             if key in seen:
@@ -305,41 +318,43 @@ def _paragraph_quotations(text: str, start: int, end: int) -> list[tuple[int, in
     spans: list[tuple[int, int]] = []
     open_at = -1  # start of the open double quotation
     open_char = ""
-    i = start
-    while i < end:
-        ch = text[i]
-        if ch in OPENERS_DOUBLE or ch in CLOSERS_DOUBLE or ch == '"':
-            before = text[i - 1] if i > start else " "
-            after = text[i + 1] if i + 1 < end else " "
-            looks_open = before in _SPACE_OR_OPEN or before in "“‘\"'" or i == start
-            looks_close = not before.isspace() and (not after.isalnum() or i + 1 == end)
+    skip_to = start  # past the end of a single-quoted span already taken
+    for match in _MARKS.finditer(text, start, end):
+        i = match.start()
+        if i < skip_to:
+            continue
+        mark = match.group()
+        # typewriter pairs: `` opens, '' is a straight double mark (PTB and some wire copy)
+        ch = "“" if mark == "``" else '"' if mark == "''" else mark
+        width = len(mark)
+        if ch == "‘":
             if open_at < 0:
-                if ch in CLOSERS_DOUBLE and ch != "»":
-                    pass  # stray closer: nothing open
-                elif ch == "»" and not looks_open:
-                    pass
-                else:
-                    open_at, open_char = i, ch
-            else:
-                closes = (
-                    ch in CLOSERS_DOUBLE
-                    or (ch == '"' and (looks_close or not looks_open))
-                    or (ch in "“„" and looks_close and not looks_open)
-                    or (ch == "«" and open_char == "»")
-                )
-                if closes:
-                    if i - open_at > 1:
-                        spans.append((open_at, i + 1))
-                    open_at = -1
-                else:
-                    open_at, open_char = i, ch  # the earlier opener had no closer: restart here
-        elif ch == "‘" and open_at < 0:
-            close = _single_close(text, i, end)
-            if close > 0:
-                spans.append((i, close))
-                i = close
-                continue
-        i += 1
+                close = _single_close(text, i, end)
+                if close > 0:
+                    spans.append((i, close))
+                    skip_to = close
+            continue
+        before = text[i - 1] if i > start else " "
+        after = text[i + width] if i + width < end else " "
+        looks_open = i == start or before in _SPACE_OR_OPEN or before in "“‘\"'"
+        looks_close = not before.isspace() and (not after.isalnum() or i + width == end)
+        if open_at < 0:
+            if ch in CLOSERS_DOUBLE and not (ch == "»" and looks_open):
+                continue  # a stray closer: nothing is open
+            open_at, open_char = i, ch
+            continue
+        closes = (
+            ch in CLOSERS_DOUBLE
+            or (ch == '"' and (looks_close or not looks_open))
+            or (ch in "“„" and looks_close and not looks_open)
+            or (ch == "«" and open_char == "»")
+        )
+        if closes:
+            if i - open_at > 1:
+                spans.append((open_at, i + width))
+            open_at = -1
+        else:
+            open_at, open_char = i, ch  # the earlier opener had no closer: restart here
     if open_at >= 0:
         stop = end
         while stop > open_at + 1 and text[stop - 1].isspace():
@@ -370,7 +385,7 @@ def _token_quote_index(doc: Doc, marks: list[tuple[int, int]]) -> list[int]:
     for token in doc:
         while qi < len(marks) and marks[qi][1] <= token.idx:
             qi += 1
-        if qi < len(marks) and marks[qi][0] < token.idx < marks[qi][1] - 1:
+        if qi < len(marks) and marks[qi][0] < token.idx and token.idx + len(token) < marks[qi][1]:
             index[token.i] = qi
     return index
 
@@ -397,9 +412,9 @@ def _subtree_bounds(token: Token) -> tuple[int, int]:
 
 def _trim(doc: Doc, first: int, last: int) -> tuple[int, int] | None:
     """Character bounds of tokens first..last without edge punctuation (quote marks kept)."""
-    while first <= last and doc[first].is_punct and doc[first].text not in QUOTE_CHARS:
+    while first <= last and (doc[first].is_space or doc[first].is_punct and doc[first].text not in QUOTE_CHARS):
         first += 1
-    while last >= first and doc[last].is_punct and doc[last].text not in QUOTE_CHARS:
+    while last >= first and (doc[last].is_space or doc[last].is_punct and doc[last].text not in QUOTE_CHARS):
         last -= 1
     # a lone closing mark at the start or opening mark at the end belongs elsewhere
     while first <= last and doc[first].text in "”»’":
@@ -447,9 +462,15 @@ def _verb_attribution(cue: Token, in_quote: list[int], marks: list[tuple[int, in
     if not complements:
         # parenthetical cue: '"...," he said' parses as said -> parataxis/ccomp of the quoted verb
         head = cue.head
-        if cue.dep_ in ("parataxis", "ccomp") and head.i != cue.i and head.i < cue.i:
-            first, _ = _subtree_bounds(head)
-            last = cue.left_edge.i - 1
+        if cue.dep_ in ("parataxis", "ccomp", "advcl") and head.i != cue.i and head.i < cue.i:
+            # the reported clause around the cue: 'A, he said, B' or 'A, he said.'
+            first, last = _subtree_bounds(head)
+            first = max(first, cue.sent.start)
+            last = min(last, cue.sent.end - 1)
+            if cue.right_edge.i >= last:
+                last = cue.left_edge.i - 1
+            if cue.dep_ == "advcl" and not any(c.dep_ == "nsubj" for c in cue.children):
+                return None  # 'fought back, saying': a participle, handled through its own complement
             bounds = _trim(doc, first, last)
             if bounds is None:
                 return None
@@ -459,8 +480,9 @@ def _verb_attribution(cue: Token, in_quote: list[int], marks: list[tuple[int, in
         return None
     first = min(c.left_edge.i for c in complements)
     last = max(c.right_edge.i for c in complements)
-    if first <= cue.i <= last:
+    if first <= cue.i <= last and cue.left_edge.i <= first:
         return None
+    # 'Many of the closures, he said, have involved ...': the cue sits inside its content
     bounds = _trim(doc, first, last)
     if bounds is None:
         return None
@@ -582,8 +604,18 @@ def _speaker_of_cue(cue: Token, in_quote: list[int] | None = None) -> SpacySpan 
     failing those (a garbled parse), the nearest named or pronoun subject before the cue in its
     sentence, outside quotations."""
     found = _subject_through_parse(cue)
+    if found is not None and found is not False and in_quote is not None and in_quote[found.root.i] >= 0:
+        found = False  # a "subject" inside the quotation is a misparse: the speaker stands outside
     if found is not False:
         return found
+    doc = cue.doc
+    if in_quote is not None:
+        # '"...," Briggs said' / '"...," said Briggs': a name or pronoun right beside the cue
+        for i in (cue.i - 1, cue.i + 1, cue.i - 2, cue.i + 2):
+            if 0 <= i < len(doc) and in_quote[i] < 0 and doc[i].sent == cue.sent:
+                token = doc[i]
+                if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or token.lower_ in MALE | FEMALE | PLURAL:
+                    return _noun_phrase(_entity_head(token))
     for i in range(cue.i - 1, cue.sent.start - 1, -1):
         token = cue.doc[i]
         if in_quote is not None and in_quote[i] >= 0:
@@ -591,6 +623,15 @@ def _speaker_of_cue(cue: Token, in_quote: list[int] | None = None) -> SpacySpan 
         if token.dep_ == "nsubj" and (token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or token.pos_ == "PRON"):
             return _noun_phrase(token)
     return None
+
+
+def _entity_head(token: Token) -> Token:
+    """The last token of the entity holding `token` (its syntactic head in English names)."""
+    doc = token.doc
+    i = token.i
+    while token.ent_iob_ in ("B", "I") and i + 1 < len(doc) and doc[i + 1].ent_iob_ == "I":
+        i += 1
+    return doc[i]
 
 
 def _subject_through_parse(cue: Token) -> SpacySpan | None | bool:

@@ -178,6 +178,8 @@ def _resolve_month_day(m: re.Match, ctx: Context, text: str) -> Timex | None:
     month, day = _month_number(m["mon"]), int(m["day"])
     if not 1 <= day <= 31:
         return None
+    if DATELINE.search(text, max(0, m.start() - 40), m.start()) and re.match(r"\s*\(", text[m.end(): m.end() + 3]):
+        return None  # "WASHINGTON, August 11 (Xinhua) --": a dateline, metadata rather than text
     mod = _edge_mod(m["edge"]) if "edge" in m.re.groupindex else None
     if m["year"]:
         date = cal.safe_date(int(m["year"]), month, day)
@@ -221,10 +223,15 @@ def _resolve_month(m: re.Match, ctx: Context, text: str) -> Timex | None:
     if not rel and not edge and re.match(r"\s+[A-Z][a-z]", after) and not re.match(
             r"\s+(?:" + WEEKDAY_RE + r"|" + FULL_MONTH_RE + r")", after):
         return None
+    if re.match(r"\s*\d{1,2}\b", after):
+        return None  # a month with a day that the day-level rules refused (a dateline)
     month = _month_number(name)
     mod = _edge_mod(edge)
     if ctx.dct is None:
         return _unresolved(m, ctx, "DATE", "month", f"XXXX-{month:02d}", mod)
+    if m["ry"]:  # "June last year", "in October this year"
+        year = ctx.dct.year + {"last": -1, "this": 0, "next": 1}[m["ry"].lower()]
+        return _dated(m, Point(cal.MONTH, year, month), "month", mod=mod)
     if rel.startswith(("last", "this past", "the past")):
         year = ctx.dct.year if month < ctx.dct.month else ctx.dct.year - 1
     elif rel.startswith(("next", "this coming", "the coming")):
@@ -236,6 +243,7 @@ def _resolve_month(m: re.Match, ctx: Context, text: str) -> Timex | None:
     return _dated(m, Point(cal.MONTH, year, month), "month", mod=mod)
 
 
+DATELINE = re.compile(r"(?:^|\n)\s*[A-Z][A-Z .'-]+,\s*$")
 MONTH_CUES = frozenset({"in", "since", "until", "till", "by", "from", "through", "during", "of", "before",
                         "after", "early", "late", "mid", "on", "to", "between", "and", "or", "last", "next",
                         "this", "that", "each", "every", "end", "mid-"})
@@ -633,10 +641,19 @@ def _resolve_duration(m: re.Match, ctx: Context, text: str) -> Timex | None:
     number_text = m["num"].lower()
     amount = parse_number(number_text)
     mod = _approx_mod(m["approx"])
-    before = text[max(0, m.start() - 16): m.start()].lower()
-    if " ".join(number_text.split()) in ("a", "an") and not m["rel"] and not m["approx"]:
-        if before.rstrip().endswith(RATE_CUES) or re.search(r"[\d$%]\S*\s*$", before):
-            return Timex(m.start(), m.end(), "SET", cal.duration_value(1, unit), "duration")
+    before = text[max(0, m.start() - 30): m.start()].lower()
+    after = text[m.end(): m.end() + 12]
+    if re.match(r"\s+old\b", after):
+        return None  # "52 years old": an age
+    if " ".join(number_text.split()) in ("a", "an", "per") and not m["rel"] and not m["approx"]:
+        if before.rstrip().endswith(RATE_CUES) or re.search(
+                r"(?:[\d$%]|\b(?:million|billion|thousand|hundred|cents?|dollars?|shares?|times|pounds|euros))"
+                r"\S*\s*$", before):
+            return None  # "$2 million a year", "24 hours a day": a rate, not a time expression
+        if unit == "second" and not re.search(r"\b(?:for|in|within|half|just|only)\s*$", before):
+            return None  # "a second betrayal": the ordinal
+    if unit == "quarter" and re.match(r"\s+of\b", after) and number_text.split()[-1] in ("a", "an", "one", "three"):
+        return None  # "a quarter of the market", "three-quarters of the vote": fractions
     if number_text in ("some", "many", "several") and unit in ("hour", "minute", "second") and amount is None:
         pass
     if m["half"] and amount is not None:
@@ -698,6 +715,8 @@ def _resolve_anaphoric(m: re.Match, ctx: Context, text: str) -> Timex | None:
         step = 1
     elif rel in ("the previous", "the preceding", "the prior", "before", "earlier", "prior"):
         step = -1
+    if m["dir"] and re.match(r"\s+[a-z]", text[m.end(): m.end() + 3]):
+        return None  # "the day before returning": "before" heads a clause of its own
     base = ctx.ref
     if base is None:
         if ctx.dct is None:
@@ -770,6 +789,7 @@ def _families() -> list[tuple[str, str, Resolver]]:
     _H6 = _i('on')
     _H7 = _i('today|yesterday|tomorrow|tonight')
     _H8 = _i('last|next|this')
+    _H_RY = _i(r"last|this|next")
     _H_MDREL = _i(r"last|next|this\s+past|this\s+coming")
     wd_rel = _i(r"last|next|this\s+past|this\s+coming|this|the\s+following|the\s+next|the\s+previous|early|late")
     return [
@@ -783,7 +803,8 @@ def _families() -> list[tuple[str, str, Resolver]]:
         ("month_year", rf"{B}(?:{_i(EDGE)})?(?P<mon>{MONTH_RE})(?:,|\s+of)?\s+(?P<year>\d{{4}})(?![\d])",
          _resolve_month_year),
         ("month", rf"{B}(?:(?P<rel>{_H0})\s+)?"
-                  rf"(?:{_i(EDGE)})?(?P<mon>{FULL_MONTH_RE}|Sept\.|Aug\.|Oct\.|Nov\.|Dec\.|Jan\.|Feb\.)", _resolve_month),
+                  rf"(?:{_i(EDGE)})?(?P<mon>{FULL_MONTH_RE}|Sept\.|Aug\.|Oct\.|Nov\.|Dec\.|Jan\.|Feb\.)"
+                  rf"(?:\s+(?P<ry>{_H_RY})\s+year(?!\w))?", _resolve_month),
         ("year", rf"{B}(?:{_i(EDGE)})?(?:{_H1}\s+)?"
                  r"(?<![\w$.,/])(?P<year>1[6-9]\d\d|20\d\d)(?![\w%]|[,.]\d|-\d|\s*(?:percent|per\s+cent))",
          _resolve_year),

@@ -1,0 +1,138 @@
+"""`sitrep eval subtypes`: CASE 2021 task 2 snippets, ACLED sub-event types mapped onto PLOVER types.
+
+Gold: `case2021_task2_acled/labelled.tsv` (id, EventSnippet, SubType). Each snippet is run as its own
+article; the prediction is the type of its first (highest-confidence) event, `NONE` if it has none.
+
+`ACLED_TO_PLOVER` is the project's mapping (documented with reasons in `docs/stages/events.md`). The
+main metric, `mapped_acc`, is computed over the ACLED sub-event types that have a PLOVER counterpart;
+`macro_acc` averages the per-PLOVER-class accuracy (recall) over the same snippets. The task's
+non-ACLED "unseen" types are scored apart:
+- `DIPLO` (diplomatic events of any kind) counts as right when the type is any diplomatic PLOVER type
+  (`diplo_acc`);
+- `NATURAL_DISASTER`, `MAN_MADE_DISASTER`, `ORG_CRIME` and ACLED `OTHER` have no PLOVER type; the share
+  of those snippets whose top event is ASSAULT (a disaster or crime read as political violence) is
+  reported as `non_event_assault_rate` (lower is better);
+- `ATTRIB` (claims of responsibility, denials of them) is listed in the per-class rows only.
+Baseline: always the most frequent mapped PLOVER type (`baseline_mapped_acc`, `baseline_macro_acc`).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from spacy.language import Language
+
+from sitrep.errors import Errors, SitrepError
+from sitrep.eval.runner import Report, gold_article, resolve_paths, run_docs
+
+# ACLED sub-event type (CASE 2021 label) -> PLOVER type. Reasons in docs/stages/events.md.
+ACLED_TO_PLOVER: dict[str, str] = {
+    "ARMED_CLASH": "ASSAULT",
+    "GOV_REGAINS_TERIT": "ASSAULT",
+    "NON_STATE_ACTOR_OVERTAKES_TER": "ASSAULT",
+    "AIR_STRIKE": "ASSAULT",
+    "ART_MISS_ATTACK": "ASSAULT",
+    "CHEM_WEAP": "ASSAULT",
+    "GRENADE": "ASSAULT",
+    "REM_EXPLOS": "ASSAULT",
+    "SUIC_BOMB": "ASSAULT",
+    "ATTACK": "ASSAULT",
+    "ABDUCT_DISSAP": "ASSAULT",
+    "SEX_VIOL": "ASSAULT",
+    "FORCE_AGAINST_PROTEST": "ASSAULT",
+    "PEACE_PROTEST": "PROTEST",
+    "PROTEST_WITH_INTER": "PROTEST",
+    "VIOL_DEMONSTR": "PROTEST",
+    "MOB_VIOL": "PROTEST",
+    "ARREST": "COERCE",
+    "PROPERTY_DISTRUCT": "COERCE",
+    "DISR_WEAP": "COERCE",
+    "AGREEMENT": "AGREE",
+    "NON_VIOL_TERRIT_TRANSFER": "RETREAT",
+    "HQ_ESTABLISHED": "MOBILIZE",
+    "CHANGE_TO_GROUP_ACT": "MOBILIZE",
+}
+DIPLOMATIC_TYPES = frozenset({"SANCTION", "ACCUSE", "CONSULT", "THREATEN", "REJECT", "AGREE", "SUPPORT",
+                              "REQUEST", "COOPERATE", "CONCEDE"})
+NON_EVENTS = frozenset({"NATURAL_DISASTER", "MAN_MADE_DISASTER", "ORG_CRIME", "OTHER"})
+
+
+def load_gold(paths: list[Path]) -> list[dict]:
+    files = [p for p in resolve_paths(paths, "case2021_task2_acled", "*.tsv") if p.name == "labelled.tsv"
+             or paths]
+    if not files:
+        raise SitrepError(Errors.E402.format(path=paths or "case2021_task2_acled", task="subtypes"))
+    rows: list[dict] = []
+    for path in files:
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+                text, label = (row.get("EventSnippet") or "").strip(), (row.get("SubType") or "").strip()
+                if text and label:
+                    rows.append({"id": row.get("id") or str(len(rows)), "text": text, "label": label})
+    return rows
+
+
+def evaluate(paths: list[Path], nlp: Language, *, limit: int | None = None) -> Report:
+    """Score the first event's type against the mapped ACLED subtype, per class and overall."""
+    rows = load_gold(paths)
+    if limit and limit < len(rows):
+        step = len(rows) / limit
+        rows = [rows[int(i * step)] for i in range(limit)]
+    articles = [gold_article(r["text"], doc_id=f"case-{r['id']}") for r in rows]
+    predicted: list[str] = []
+    for doc in run_docs(nlp, articles, total=len(articles), description="subtypes"):
+        events = sorted(doc._.events or [], key=lambda e: -e.confidence)
+        predicted.append(events[0].type if events else "NONE")
+    per_label: dict[str, Counter] = defaultdict(Counter)
+    mapped_gold: list[str] = []
+    mapped_pred: list[str] = []
+    diplo_hits = diplo_total = non_event_assault = non_event_total = 0
+    for row, pred in zip(rows, predicted, strict=True):
+        label = row["label"]
+        per_label[label][pred] += 1
+        if label in ACLED_TO_PLOVER:
+            mapped_gold.append(ACLED_TO_PLOVER[label])
+            mapped_pred.append(pred)
+        elif label == "DIPLO":
+            diplo_total += 1
+            diplo_hits += pred in DIPLOMATIC_TYPES
+        elif label in NON_EVENTS:
+            non_event_total += 1
+            non_event_assault += pred == "ASSAULT"
+    n = len(mapped_gold)
+    acc = sum(g == p for g, p in zip(mapped_gold, mapped_pred, strict=True)) / n if n else 0.0
+    per_class = {
+        label: sum(1 for g, p in zip(mapped_gold, mapped_pred, strict=True) if g == label == p)
+        / sum(1 for g in mapped_gold if g == label)
+        for label in sorted(set(mapped_gold))
+    }
+    macro = sum(per_class.values()) / len(per_class) if per_class else 0.0
+    majority = Counter(mapped_gold).most_common(1)[0][0] if mapped_gold else "NONE"
+    base_acc = sum(g == majority for g in mapped_gold) / n if n else 0.0
+    base_macro = (1.0 / len(per_class)) if per_class else 0.0  # the majority class is right, the others never
+    metrics = {
+        "snippets": len(rows),
+        "mapped_snippets": n,
+        "mapped_acc": acc,
+        "macro_acc": macro,
+        "diplo_acc": diplo_hits / diplo_total if diplo_total else 0.0,
+        "non_event_assault_rate": non_event_assault / non_event_total if non_event_total else 0.0,
+        "no_event": sum(p == "NONE" for p in mapped_pred) / n if n else 0.0,
+        "baseline_mapped_acc": base_acc,
+        "baseline_macro_acc": base_macro,
+        **{f"acc_{label}": value for label, value in per_class.items()},
+    }
+    table = []
+    for label in sorted(per_label):
+        counts = per_label[label]
+        total = sum(counts.values())
+        target = ACLED_TO_PLOVER.get(label, "-")
+        table.append({
+            "subtype": label, "plover": target, "n": total,
+            "acc": counts[target] / total if target != "-" else float("nan"),
+            "predicted": ", ".join(f"{k} {v}" for k, v in counts.most_common(3)),
+        })
+    notes = [f"baseline: always {majority}"]
+    return Report(task="subtypes", metrics=metrics, rows=table, notes=notes)

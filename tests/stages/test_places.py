@@ -1,0 +1,161 @@
+"""`sitrep_places`: toponyms found, resolved to GeoNames records, offsets from spaCy spans."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import sitrep
+from sitrep.model import Place
+from sitrep.stages.places import main_place, place_for
+
+
+@pytest.fixture(scope="module")
+def nlp_places() -> Language:
+    return sitrep.load(stages=["sitrep_places"])
+
+
+def places(nlp: Language, text: str) -> list[Place]:
+    return nlp(text)._.places
+
+
+def by_text(nlp: Language, text: str) -> dict[str, Place]:
+    return {p.text: p for p in places(nlp, text)}
+
+
+def test_places_gives_offsets_into_the_text(nlp_places: Language) -> None:
+    text = "Police in Nairobi arrested 12 protesters on Monday."
+    place = places(nlp_places, text)[0]
+    assert text[place.start:place.end] == "Nairobi" and place.country == "KEN" and place.geonameid == 184745
+
+
+def test_every_place_has_the_contract_fields(nlp_places: Language) -> None:
+    for place in places(nlp_places, "Aid arrived in Kenya and in Mombasa after floods on the coast."):
+        assert isinstance(place.geonameid, int) and place.name and place.feature_code
+        assert place.lat is not None and place.lon is not None and len(place.country or "") == 3
+        assert place.precision in ("exact", "city", "admin2", "admin1", "country", "region")
+        assert 0.0 <= place.confidence <= 1.0
+
+
+def test_country_has_country_precision(nlp_places: Language) -> None:
+    place = by_text(nlp_places, "Aid arrived in Kenya after the floods.")["Kenya"]
+    assert place.precision == "country" and place.feature_code == "PCLI" and place.country == "KEN"
+
+
+def test_city_state_apposition_picks_the_city_in_that_state(nlp_places: Language) -> None:
+    found = by_text(nlp_places, "A fire destroyed a warehouse in Paris, Texas, on Sunday.")
+    assert found["Paris"].country == "USA" and found["Paris"].admin1 == "Texas"
+    assert found["Texas"].precision == "admin1"
+
+
+def test_state_abbreviation_after_a_city(nlp_places: Language) -> None:
+    found = by_text(nlp_places, "The mayor of Springfield, Ill., spoke on Tuesday.")
+    assert found["Springfield"].admin1 == "Illinois"
+
+
+def test_misspelt_name_is_matched_fuzzily(nlp_places: Language) -> None:
+    place = by_text(nlp_places, "Shelling hit the southern city of Zaporizhia overnight.")["Zaporizhia"]
+    assert place.geonameid == 687700 and place.precision == "city"
+
+
+def test_historic_transliteration_is_an_alternate_name(nlp_places: Language) -> None:
+    assert by_text(nlp_places, "Troops moved from Kharkov toward the border.")["Kharkov"].geonameid == 706483
+
+
+def test_region_descriptor_picks_the_division(nlp_places: Language) -> None:
+    place = by_text(nlp_places, "Floods hit the Donetsk region on Friday.")["Donetsk"]
+    assert place.precision == "admin1" and place.country == "UKR"
+
+
+def test_city_named_like_its_division_is_the_city(nlp_places: Language) -> None:
+    place = by_text(nlp_places, "Protesters gathered in Moscow on Saturday.")["Moscow"]
+    assert place.geonameid == 524901 and place.feature_code == "PPLC"
+
+
+def test_article_context_picks_the_us_state_and_its_city(nlp_places: Language) -> None:
+    found = by_text(nlp_places, "Officials in Georgia said Atlanta had received heavy rain.")
+    assert found["Georgia"].country == "USA" and found["Atlanta"].admin1 == "Georgia"
+
+
+def test_article_context_picks_the_country(nlp_places: Language) -> None:
+    found = by_text(nlp_places, "Heavy rain fell on Tbilisi, the capital of Georgia.")
+    assert found["Georgia"].country == "GEO" and found["Georgia"].precision == "country"
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "metonymic"),
+    [("Moscow said it would retaliate against the sanctions.", "Moscow", True),
+     ("Protesters gathered in Moscow on Saturday.", "Moscow", False)],
+)
+def test_metonymic_use_is_still_a_place(nlp_places: Language, text: str, surface: str, metonymic: bool) -> None:
+    place = by_text(nlp_places, text)[surface]
+    assert place.geonameid == 524901 and place.metonymic is metonymic
+
+
+def test_demonym_is_not_a_place(nlp_places: Language) -> None:
+    assert places(nlp_places, "Russian soldiers crossed the border at night.") == []
+
+
+def test_person_name_is_not_a_place(nlp_places: Language) -> None:
+    assert places(nlp_places, "Jordan Henderson scored twice for the visitors.") == []
+
+
+def test_surname_seen_as_a_person_is_not_a_place(nlp_places: Language) -> None:
+    text = "Deputy minister Alexander Fomin spoke on Monday. According to Fomin, talks went well."
+    assert all(p.text != "Fomin" for p in places(nlp_places, text))
+
+
+def test_name_the_ner_misses_is_found_in_the_gazetteer(nlp_places: Language) -> None:
+    found = by_text(nlp_places, "Shelling continued in the Kharkiv region, officials said.")
+    assert found["Kharkiv"].country == "UKR"
+
+
+def test_dateline_names_a_city(nlp_places: Language) -> None:
+    place = places(nlp_places, "BEIRUT (AP) - Fighting continued on Monday.")[0]
+    assert place.text == "BEIRUT" and place.geonameid == 276781
+
+
+def test_place_inside_an_organisation_name_is_not_literal(nlp_places: Language) -> None:
+    found = by_text(nlp_places, "The Kentucky Department of Education announced new rules.")
+    assert found["Kentucky"].precision == "admin1" and found["Kentucky"].metonymic
+
+
+def test_same_name_is_one_place_in_one_article(nlp_places: Language) -> None:
+    text = "A storm hit Paris, Texas, on Friday. Schools in Paris stayed closed on Monday."
+    assert {p.geonameid for p in places(nlp_places, text) if p.text == "Paris"} == {4717560}
+
+
+def test_places_survive_doc_serialisation(nlp_places: Language) -> None:
+    doc = nlp_places("Police in Nairobi arrested 12 protesters on Monday.")
+    copy = Doc(nlp_places.vocab).from_bytes(doc.to_bytes())
+    assert copy._.places == doc._.places
+
+
+def test_min_confidence_drops_unsure_places() -> None:
+    nlp = sitrep.load(stages=["sitrep_places"], config={"sitrep_places": {"min_confidence": 0.999}})
+    assert nlp("Police in Nairobi arrested 12 protesters on Monday.")._.places == []
+
+
+def test_place_for_finds_the_place_of_a_clause(nlp_places: Language) -> None:
+    text = "Two people were killed in Mombasa on Monday, while talks continued in Nairobi."
+    doc = nlp_places(text)
+    start = text.index("Two people were killed")
+    place = place_for(doc, start, start + len("Two people were killed"))
+    assert place is not None and place.text == "Mombasa"
+
+
+def test_place_for_ignores_metonymic_places(nlp_places: Language) -> None:
+    text = "Moscow said the talks had failed."
+    doc = nlp_places(text)
+    assert place_for(doc, 0, len(text)) is None
+
+
+def test_main_place_prefers_the_city_named_first(nlp_places: Language) -> None:
+    doc = nlp_places("Floods hit Mombasa on Monday. Kenya asked for help. Rescuers in Mombasa found survivors.")
+    place = main_place(doc)
+    assert place is not None and place.name == "Mombasa"
+
+
+def test_main_place_is_none_without_places(nlp_places: Language) -> None:
+    assert main_place(nlp_places("Nothing happened today.")) is None

@@ -1,0 +1,254 @@
+"""`sitrep_times`: time expressions detected and normalised to TIMEX3 values (issue 5).
+
+One test per rule family of `timex_grammar` (a parametrized table, one case list per family, and a
+test that no family is left without cases), then the behaviours that need the parse: tense deciding
+the direction of bare weekdays and months, years versus counts, bad publication dates, event dates.
+Every sentence is written for the test; the seed test reads the seed article from ../shared at run time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import sitrep
+from sitrep.model import Article, text_sha256
+from sitrep.pipeline import make_doc
+from sitrep.stages import timex_calendar as cal
+from sitrep.stages.timex_grammar import FAMILY_NAMES, tag
+from sitrep.stages.times import event_date, precision_of
+
+SEED = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "seed"
+
+
+@pytest.fixture(scope="module")
+def nlp_times() -> Language:
+    """The English model with the times stage only, so another stage's state cannot break these."""
+    return sitrep.load(stages=["sitrep_times"])
+
+
+def run(nlp: Language, text: str, published: str | None = "2022-03-31") -> Doc:
+    """Parse `text` as an article published on `published` (2022-03-31 is a Thursday)."""
+    article = Article(id="test", text=text, published=published, sha256=text_sha256(text))
+    return nlp(make_doc(nlp, article))
+
+
+def found(doc: Doc) -> dict[str, tuple[str, str | None]]:
+    return {t.text: (t.type, t.value) for t in doc._.times}
+
+
+# -- one table per rule family: (sentence, expression, type, value); DCT Thursday 2022-03-31 ---------------------
+
+FAMILY_CASES: dict[str, list[tuple[str, str, str, str | None]]] = {
+    "iso": [("The file is dated 2021-11-05 in the archive.", "2021-11-05", "DATE", "2021-11-05"),
+            ("Logged at 2021-11-05 14:30 by the guard.", "2021-11-05 14:30", "TIME", "2021-11-05T14:30")],
+    "slash": [("The order was signed on 11/05/2021.", "11/05/2021", "DATE", "2021-11-05")],
+    "month_day": [("The ceasefire began on Nov. 5, 2021, in the south.", "Nov. 5, 2021", "DATE", "2021-11-05"),
+                  ("Talks resumed on March 14 in the capital.", "March 14", "DATE", "2022-03-14")],
+    "day_month": [("Voting took place on 17 October 2020.", "17 October 2020", "DATE", "2020-10-17"),
+                  ("Police closed the road on 2 March.", "2 March", "DATE", "2022-03-02")],
+    "month_year": [("The dam was finished in August 2019.", "August 2019", "DATE", "2019-08")],
+    "month": [("Prices rose sharply in January.", "January", "DATE", "2022-01"),
+              ("The army withdrew last October.", "last October", "DATE", "2021-10"),
+              ("Elections are due in early June.", "early June", "DATE", "2022-06")],
+    "year": [("The border was redrawn in 1994 after the war.", "1994", "DATE", "1994"),
+             ("The fund will close by mid-2025.", "mid-2025", "DATE", "2025")],
+    "word_year": [("It began in nineteen ninety-four, she recalled.", "nineteen ninety-four", "DATE", "1994")],
+    "decade": [("The feud goes back to the 1980s.", "the 1980s", "DATE", "198")],
+    "century": [("The fort dates from the 18th century.", "the 18th century", "DATE", "17")],
+    "weekday": [("Rebels attacked the convoy on Monday.", "Monday", "DATE", "2022-03-28"),
+                ("The minister resigned late Tuesday.", "late Tuesday", "DATE", "2022-03-29"),
+                ("Shelling resumed on Wednesday evening.", "Wednesday evening", "TIME", "2022-03-30TEV")],
+    "clock": [("The blast happened at 10:35 a.m. near the market.", "10:35 a.m.", "TIME", "2022-03-31T10:35"),
+              ("The curfew starts at 9 p.m. Tuesday.", "9 p.m. Tuesday", "TIME", "2022-03-29T21:00")],
+    "part_of_day": [("Sirens sounded this morning in the city.", "this morning", "TIME", "2022-03-31TMO"),
+                    ("Two drones were shot down last night.", "last night", "TIME", "2022-03-30TNI")],
+    "deictic": [("The governor spoke to reporters yesterday.", "yesterday", "DATE", "2022-03-30"),
+                ("The crossing is now closed.", "now", "DATE", "PRESENT_REF"),
+                ("Aid will arrive tomorrow.", "tomorrow", "DATE", "2022-04-01")],
+    "relative_unit": [("Fighting intensified last week near the port.", "last week", "DATE", "2022-W12"),
+                      ("The council meets again next month.", "next month", "DATE", "2022-04"),
+                      ("Inflation rose earlier this year.", "earlier this year", "DATE", "2022"),
+                      ("Crops failed last summer.", "last summer", "DATE", "2021-SU")],
+    "year_part": [("The deal should close by year-end.", "year-end", "DATE", "2022")],
+    "quarter": [("Exports fell in the first quarter of 2021.", "the first quarter of 2021", "DATE", "2021-Q1"),
+                ("Profit rose in the second half of 2020.", "the second half of 2020", "DATE", "2020-H2")],
+    "ago": [("The camp opened three years ago.", "three years ago", "DATE", "2019"),
+            ("The talks collapsed two weeks ago.", "two weeks ago", "DATE", "2022-W11")],
+    "year_ago": [("Sales were lower than in the year-ago period.", "the year-ago period", "DATE", "2021")],
+    "duration": [("The siege lasted nine days.", "nine days", "DURATION", "P9D"),
+                 ("They held a 16-hour vigil.", "16-hour", "DURATION", "PT16H"),
+                 ("The strike has gone on for more than two decades.", "more than two decades", "DURATION", "P20Y"),
+                 ("Residents waited for several months.", "several months", "DURATION", "PXM")],
+    "bare_plural": [("The road has been closed for years.", "years", "DURATION", "PXY")],
+    "set": [("Convoys cross the border daily.", "daily", "SET", "P1D"),
+            ("The committee meets every Tuesday.", "every Tuesday", "SET", "XXXX-WXX-2"),
+            ("Inspectors visit twice a year.", "twice a year", "SET", "P1Y")],
+    "anaphoric": [("The clashes began on March 3. The next day, troops arrived.", "The next day", "DATE",
+                   "2022-03-04")],
+    "holiday": [("The prisoners were freed on Christmas Day 2021.", "Christmas Day 2021", "DATE", "2021-12-25")],
+}
+
+
+@pytest.mark.parametrize("family", sorted(FAMILY_CASES))
+def test_rule_family(nlp_times: Language, family: str) -> None:
+    for sentence, expression, type_, value in FAMILY_CASES[family]:
+        doc = run(nlp_times, sentence)
+        assert found(doc).get(expression) == (type_, value), (sentence, found(doc))
+
+
+def test_every_rule_family_has_a_test() -> None:
+    assert set(FAMILY_NAMES) == set(FAMILY_CASES)
+
+
+# -- what the parse decides -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("sentence", "value"), [
+    ("The envoy said on Tuesday that he was hopeful.", "2022-03-29"),  # past tense: the Tuesday just gone
+    ("The envoy will meet rebel leaders on Tuesday.", "2022-04-05"),  # future: the next Tuesday
+    ("The rebels plan to hand over weapons on Saturday.", "2022-04-02"),  # plan to: ahead
+    ("Officials postponed the vote until Monday.", "2022-04-04"),  # deferred until: ahead
+])
+def test_tense_decides_the_direction_of_a_bare_weekday(nlp_times: Language, sentence: str, value: str) -> None:
+    doc = run(nlp_times, sentence)
+    weekday = next(t for t in doc._.times if t.type == "DATE")
+    assert weekday.value == value
+
+
+@pytest.mark.parametrize(("sentence", "value"), [
+    ("The government raised taxes in November.", "2021-11"),  # past tense: last November
+    ("The government will raise taxes in November.", "2022-11"),  # future: this coming November
+])
+def test_tense_decides_the_year_of_a_bare_month(nlp_times: Language, sentence: str, value: str) -> None:
+    doc = run(nlp_times, sentence)
+    assert found(doc)["November"] == ("DATE", value)
+
+
+def test_a_count_is_not_a_year(nlp_times: Language) -> None:
+    doc = run(nlp_times, "About 1500 troops crossed the river in 1999.")
+    assert list(found(doc)) == ["1999"]
+
+
+def test_ages_and_rates_are_not_time_expressions(nlp_times: Language) -> None:
+    doc = run(nlp_times, "The 52-year-old farmer, 52 years old, earned $2,000 a year.")
+    assert doc._.times == []
+
+
+def test_offsets_index_the_text(nlp_times: Language) -> None:
+    text = "On Monday, after nine days of talks, the parties met again at 4 p.m."
+    doc = run(nlp_times, text)
+    assert len(doc._.times) == 3
+    for time in doc._.times:
+        assert text[time.start:time.end] == time.text
+
+
+def test_spacy_entities_add_expressions_the_rules_miss(nlp_times: Language) -> None:
+    doc = run(nlp_times, "Residents fled during the first hours of the assault.")
+    assert any("hours" in t.text and t.value == "PTXH" for t in doc._.times)
+
+
+def test_times_survive_doc_serialisation(nlp_times: Language) -> None:
+    doc = run(nlp_times, "The ceasefire collapsed on Friday.")
+    restored = Doc(nlp_times.vocab).from_bytes(doc.to_bytes())
+    assert restored._.times == doc._.times
+
+
+# -- bad and missing publication dates ----------------------------------------------------------------------------
+
+def test_no_publication_date_keeps_absolute_dates_and_marks_relative_ones(nlp_times: Language) -> None:
+    doc = run(nlp_times, "Troops left on Tuesday, weeks after the March 3, 2021 accord.", published=None)
+    by_text = {t.text: t for t in doc._.times}
+    assert by_text["March 3, 2021"].value == "2021-03-03" and by_text["March 3, 2021"].anchored
+    assert by_text["Tuesday"].anchored is False and by_text["Tuesday"].value == "XXXX-WXX-2"
+    assert any(note.startswith("[W220]") for note in doc._.article.notes)
+
+
+def test_unparseable_publication_date_is_noted(nlp_times: Language) -> None:
+    doc = run(nlp_times, "The strike ended yesterday.", published="2022-13-45")
+    assert doc._.times[0].anchored is False and doc._.times[0].value is None
+    assert any(note.startswith("[W222]") for note in doc._.article.notes)
+
+
+def test_future_publication_date_is_noted_but_used(nlp_times: Language) -> None:
+    doc = run(nlp_times, "The strike ended yesterday.", published="2999-01-02")
+    assert doc._.times[0].value == "2999-01-01"
+    assert any(note.startswith("[W223]") for note in doc._.article.notes)
+
+
+@pytest.mark.parametrize("text", ["The decree is dated February 30, 2021.", "It was signed on 30 February.",
+                                  "The form says 2021-02-30 at the top."])
+def test_impossible_date_is_noted_not_raised(nlp_times: Language, text: str) -> None:
+    doc = run(nlp_times, text)
+    assert len(doc._.times) == 1 and doc._.times[0].value is None
+    assert any(note.startswith("[W221]") for note in doc._.article.notes)
+
+
+def test_a_doc_without_article_still_works(nlp_times: Language) -> None:
+    doc = nlp_times("The strike ended on 12 May 2020 after three weeks.")
+    assert found(doc) == {"12 May 2020": ("DATE", "2020-05-12"), "three weeks": ("DURATION", "P3W")}
+
+
+# -- calendar units used by the grammar -----------------------------------------------------------------------
+
+def test_calendar_arithmetic_is_safe_at_the_edges() -> None:
+    assert cal.safe_date(2021, 2, 29) is None
+    jan31 = cal.day_point(dt.date(2021, 1, 31))
+    assert cal.shift(jan31, 1, cal.MONTH).value() == "2021-02-28"
+    assert cal.shift(cal.Point(cal.QUARTER, 2021, part=1), -1, cal.QUARTER).value() == "2020-Q4"
+    assert cal.shift(cal.Point(cal.YEAR, 1), -5, cal.YEAR) is None
+    assert cal.duration_value(5.5, "hour") == "PT5H30M" and cal.duration_value(None, "year") == "PXY"
+
+
+def test_grammar_runs_without_spacy() -> None:
+    timexes, ctx = tag("Shops reopened on Monday, two days after the raid.", dt.date(2022, 3, 31))
+    assert [(t.value, t.type) for t in timexes] == [("2022-03-28", "DATE"), ("P2D", "DURATION")]
+    assert ctx.unresolved == 0
+
+
+# -- event dates ------------------------------------------------------------------------------------------------
+
+def test_event_date_takes_the_time_in_the_event_clause(nlp_times: Language) -> None:
+    text = "Militants attacked a checkpoint on Monday, and the army responded on Wednesday."
+    doc = run(nlp_times, text)
+    start = text.index("attacked")
+    date = event_date(doc, start, start + len("attacked"))
+    assert (date.value, date.text, date.precision) == ("2022-03-28", "Monday", "day")
+    start = text.index("responded")
+    assert event_date(doc, start, start + len("responded")).value == "2022-03-30"
+
+
+def test_event_date_falls_back_to_the_publication_date(nlp_times: Language) -> None:
+    text = "Militants attacked a checkpoint near the border."
+    doc = run(nlp_times, text)
+    date = event_date(doc, text.index("attacked"), text.index("attacked") + 8)
+    assert (date.value, date.text, date.precision) == ("2022-03-31", None, "article")
+
+
+@pytest.mark.parametrize(("value", "precision"), [
+    ("2022-03-29", "day"), ("2022-03-29TEV", "day"), ("2022-W13-WE", "days"), ("2022-W13", "week"),
+    ("2022-03", "month"), ("2022", "year"), ("2022-Q1", "year"), ("PRESENT_REF", None),
+])
+def test_precision_of_a_value(value: str, precision: str | None) -> None:
+    assert precision_of(value) == precision
+
+
+# -- the seed article ------------------------------------------------------------------------------------------
+
+def test_seed_times_are_exactly_right(nlp_times: Language) -> None:
+    if not (SEED / "article.txt").exists():
+        pytest.skip("the seed fixture is not beside the repository")
+    text = (SEED / "article.txt").read_text(encoding="utf-8")
+    expected = json.loads((SEED / "expected.json").read_text(encoding="utf-8"))
+    doc = run(nlp_times, text, published=expected["published"])
+    values: dict[str, set[str | None]] = {}
+    for time in doc._.times:
+        values.setdefault(time.text, set()).add(time.value)
+    for item in expected["times"]:
+        accepted = set(item.get("value_any") or [item["value"]])
+        assert item["surface"] in values, item
+        assert values[item["surface"]] <= accepted, (item, values[item["surface"]])
