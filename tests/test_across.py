@@ -125,7 +125,7 @@ def test_story_ids_are_deterministic(tmp_path: Path) -> None:
 
 def test_failed_article_leaves_no_story_or_signature(store: Store) -> None:
     broken = make_result(REPORT, article_id="a1", events=[shelling(), shelling()])  # duplicate event id
-    with pytest.raises(Exception, match="(?i)constraint|duplicate"):
+    with pytest.raises(Exception, match=r"(?i)constraint|duplicate"):
         store.add(broken)
     for table in ("articles", "story_events", "story_event_reports", "article_signatures", "lsh_bands"):
         assert store.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table

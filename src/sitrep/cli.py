@@ -149,7 +149,12 @@ def extract(
 
 @app.command()
 def ingest(
-    paths: PathsArg,
+    paths: Annotated[list[str] | None, typer.Argument(
+        help="Files (.txt .html .jsonl .csv RSS/Atom .xml .warc .warc.gz), directories of them, or - for stdin.",
+        show_default=False)] = None,
+    parquet: Annotated[list[Path] | None, typer.Option(
+        "--parquet", help="Load the output directory of `sitrep spark extract` (repeatable); no NLP is run "
+        "again, copies and story events are resolved in the store.", show_default=False)] = None,
     db: DbOpt = DEFAULT_DB,
     published: PublishedOpt = None,
     raw_text: RawTextOpt = False,
@@ -168,9 +173,16 @@ def ingest(
         store = Store.open(db)
     except SitrepError as e:
         _fail(str(e), debug)
+    if not paths and not parquet:
+        raise typer.BadParameter("give PATHS to read, or --parquet DIR to load a Spark output")
     with store:
-        summary = ingest_into(store, read_inputs(paths, published=published, raw_text=raw_text),
-                              workers=workers, batch_size=batch_size)
+        summary = {"stored": 0, "skipped": 0, "failures": []}
+        if paths:
+            summary = ingest_into(store, read_inputs(paths, published=published, raw_text=raw_text),
+                                  workers=workers, batch_size=batch_size)
+        for directory in parquet or []:
+            loaded = store_results(store, _spark_output(directory))
+            summary = {key: summary[key] + loaded[key] for key in summary}
     err.print(f"stored {summary['stored']} new article(s) in {db}; {summary['skipped']} already there; "
               f"{len(summary['failures'])} failed.", markup=False)
     _report_failures(summary["failures"])
@@ -184,14 +196,12 @@ def ingest_into(store: Any, items: Iterable[Any], *, workers: int = 1, batch_siz
 
     Articles whose text is already stored are skipped before any NLP work. Returns counts and failures.
     """
-    from sitrep.model import Article, Failure
+    from sitrep.model import Article
     from sitrep.pipeline import load, process
 
     nlp = nlp or load()
-    stored = skipped = 0
-    failures: list[tuple[str, str]] = []
-    started = time.perf_counter()
     seen: set[str] = set()
+    skipped = 0
 
     def fresh(chunk: list[Any]) -> Iterator[Any]:
         nonlocal skipped
@@ -213,9 +223,21 @@ def ingest_into(store: Any, items: Iterable[Any], *, workers: int = 1, batch_siz
                 chunk = []
         yield from fresh(chunk)
 
+    summary = store_results(store, process(chunks(), nlp, batch_size=batch_size, n_process=workers))
+    summary["skipped"] += skipped
+    return summary
+
+
+def store_results(store: Any, results: Iterable[Any]) -> dict[str, Any]:
+    """Store results one transaction each, recording failures; a progress bar shows rate and failures."""
+    from sitrep.model import Failure
+
+    stored = skipped = 0
+    failures: list[tuple[str, str]] = []
+    started = time.perf_counter()
     with _progress() as bar:
         task = bar.add_task("ingesting", total=None, rate=0.0, failures=0)
-        for result in process(chunks(), nlp, batch_size=batch_size, n_process=workers):
+        for result in results:
             if isinstance(result, Failure):
                 err.print(result.error, markup=False)
                 failures.append((result.source, result.error))
@@ -228,6 +250,18 @@ def ingest_into(store: Any, items: Iterable[Any], *, workers: int = 1, batch_siz
             bar.update(task, advance=1, rate=done / max(time.perf_counter() - started, 1e-9),
                        failures=len(failures))
     return {"stored": stored, "skipped": skipped, "failures": failures}
+
+
+def _spark_output(directory: Path) -> Iterator[Any]:
+    from sitrep.spark import read_output
+
+    if not directory.is_dir():
+        from sitrep.errors import Errors
+        from sitrep.model import Failure
+
+        yield Failure(source=str(directory), error=Errors.E102.format(path=directory))
+        return
+    yield from read_output(directory)
 
 
 # -- export, stats --------------------------------------------------------------------------------------------
@@ -352,6 +386,47 @@ def _demo_items(paths: list[Path]) -> Iterator[Any]:
         # the seed fixture carries no date: it was published on Tuesday 29 March 2022
         published = SEED_PUBLISHED if path.name == "article.txt" else None
         yield from read_inputs([path], published=published)
+
+
+# -- spark --------------------------------------------------------------------------------------------------------
+
+spark_app = typer.Typer(help="Run sitrep on Apache Spark (install with: pip install 'sitrep[spark]').",
+                        no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(spark_app, name="spark")
+
+
+@spark_app.command("extract")
+def spark_extract(
+    input_path: Annotated[str, typer.Argument(metavar="INPUT", help="JSONL, Parquet, WARC or text files: a path "
+                                              "or glob on any Hadoop-compatible file system.")],
+    output_path: Annotated[str, typer.Argument(metavar="OUTPUT", help="Output directory (Parquet partitioned by "
+                                               "publication date); replaced if it exists.")],
+    master: Annotated[str, typer.Option("--master", help="Spark master URL.")] = "local[2]",
+    fmt: Annotated[str | None, typer.Option("--format", help="jsonl, parquet, warc or text (default: from the "
+                                            "path's extension).")] = None,
+    published: PublishedOpt = None,
+    raw_text: RawTextOpt = False,
+    partitions: Annotated[int | None, typer.Option("--partitions", help="Partitions to split the input into "
+                                                   "(default: twice the cores).", min=1)] = None,
+    batch_size: BatchOpt = 32,
+    debug: DebugOpt = False,
+) -> None:
+    """Extract articles on a Spark cluster (or local[N]) into date-partitioned Parquet."""
+    _setup(debug)
+    _check_date(published)
+    try:
+        from sitrep.spark import extract as run
+    except ImportError:
+        _fail("pyspark is not installed: pip install 'sitrep[spark]'")
+    try:
+        counts = run(input_path, output_path, master=master, fmt=fmt, published=published, raw_text=raw_text,
+                     partitions=partitions, batch_size=batch_size)
+    except SitrepError as e:
+        _fail(str(e), debug)
+    err.print(f"wrote {counts['articles']} article(s) to {output_path}; {counts['failures']} failed. "
+              f"Load it with: sitrep ingest --parquet {output_path}", markup=False)
+    if counts["failures"]:
+        raise typer.Exit(1)
 
 
 # -- gazetteer --------------------------------------------------------------------------------------------------

@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sample_data import build_store  # noqa: E402
+from sample_data import build_store
 
-from sitrep.api.server import ServerProcess  # noqa: E402
+from sitrep.api.server import ServerProcess
 
 
 @pytest.fixture(scope="session")

@@ -7,11 +7,11 @@ import math
 from pathlib import Path
 
 import pytest
+from tests.conftest import GOLD
 
 import sitrep
 from sitrep.eval.geo import MISSED_KM, GoldDoc, GoldToponym, Prediction, Tally, auc, evaluate, km, load_gold
 from sitrep.resources.gazetteer import load_gazetteer
-from tests.conftest import GOLD
 
 FLOORS = json.loads((Path(__file__).parent / "floors" / "geo.json").read_text())
 

@@ -54,6 +54,7 @@ STATIC_TYPES = {
 MAX_LIMIT = 1000  # rows per JSON page
 MAX_EXPORT = 100_000  # rows per CSV / GeoJSON download
 EXPORT_DEFAULT = 10_000
+CACHE_ENTRIES = 512
 
 Fmt = Annotated[str, Query(pattern="^(json|csv|geojson)$", description="json (default), csv or geojson.")]
 Limit = Annotated[int | None, Query(ge=1, le=MAX_EXPORT, description=f"Rows per page (JSON: default 50, at most "
@@ -196,6 +197,24 @@ class State:
         self.nlp_lock = threading.Lock()
         self._nlp: Any = None
         self.static = _static_files(WEB_DIR)
+        # Aggregates (facets, timeline, map locations, stats) are cached per URL while the store is read-only:
+        # DuckDB's file lock keeps every other process from writing it, so an answer cannot go stale.
+        self._cache: dict[str, Any] = {}
+        self._cache_lock = threading.Lock()
+
+    def cached(self, request: Request, compute: Callable[[], Any]) -> Any:
+        if self.allow_ingest:
+            return compute()
+        key = f"{request.url.path}?{sorted(request.query_params.multi_items())}"
+        with self._cache_lock:
+            if key in self._cache:
+                return self._cache[key]
+        value = compute()
+        with self._cache_lock:
+            if len(self._cache) >= CACHE_ENTRIES:
+                self._cache.pop(next(iter(self._cache)))  # oldest first
+            self._cache[key] = value
+        return value
 
     def story_columns(self) -> set[str]:
         """Columns of story_events in this store (the cross-article layer may add some)."""
@@ -331,8 +350,11 @@ def create_app(
                 "allow_ingest": state.allow_ingest}
 
     @app.get("/api/stats", tags=["about"])
-    def stats() -> dict[str, Any]:
+    def stats(request: Request) -> dict[str, Any]:
         """Counts of what the store holds, and the span of event dates."""
+        return state.cached(request, _stats)
+
+    def _stats() -> dict[str, Any]:
         with state.cursor() as cur:
             counts = {}
             for table in ("articles", "events", "story_events", "actors", "places", "times", "quotes",
@@ -356,22 +378,44 @@ def create_app(
         where = Q.event_where(f)
         with state.cursor() as cur:
             total = cur.execute(f"SELECT count(*) {Q.EVENT_FROM} {where.sql()}", where.params).fetchone()[0]
-            cur.execute(f"SELECT {Q.EVENT_COLUMNS} {Q.EVENT_FROM} {where.sql()} {Q.EVENT_ORDER} LIMIT ? OFFSET ?",
-                        [*where.params, size, offset])
-            rows = Q.rows_as_dicts(cur, decode_json=format != "csv")
+            if format == "csv":
+                cur.execute(f"WITH page AS (SELECT e.article_id, e.id {Q.EVENT_FROM} {where.sql()} {Q.EVENT_ORDER} "
+                            f"LIMIT ? OFFSET ?) SELECT {Q.EVENT_COLUMNS} {Q.EVENT_PAGE_FROM} JOIN page p ON "
+                            f"p.article_id = e.article_id AND p.id = e.id {Q.EVENT_ORDER}",
+                            [*where.params, size, offset])
+                return _csv_response(Q.rows_as_dicts(cur, decode_json=False), "events")
+            keys = cur.execute(f"SELECT e.article_id, e.id {Q.EVENT_FROM} {where.sql()} {Q.EVENT_ORDER} "
+                               "LIMIT ? OFFSET ?", [*where.params, size, offset]).fetchall()
+            records = {
+                article_id: json.loads(record) for article_id, record in cur.execute(
+                    "SELECT id, record FROM articles WHERE id IN (SELECT unnest(?))",
+                    [sorted({k[0] for k in keys})]).fetchall()}
+        items = []
+        for article_id, event_id in keys:
+            record = records[article_id]
+            article = {**record["article"], "id": article_id}
+            quotes = {q["id"]: q for q in record.get("quotes", []) if q.get("id")}
+            event = next((e for e in record.get("events", []) if e.get("id") == event_id), None)
+            if event is not None:
+                items.append(Q.event_from_record(article, event, quotes))
         next_link = _next_link(request, offset, size, total)
-        if format == "csv":
-            return _csv_response(rows, "events")
-        items = [Q.shape_event(r) for r in rows]
         if format == "geojson":
             return _geojson(items, total, next_link,
                             lambda e: ((e["place"] or {}).get("lat"), (e["place"] or {}).get("lon")))
         return {"items": items, "total": total, "next": next_link}
 
     @app.get("/api/event-locations", tags=["events"])
-    def event_locations(f: FilterDep, format: Fmt = "json",
+    def event_locations(request: Request, f: FilterDep, format: Fmt = "json",
                         limit: Annotated[int, Query(ge=1, le=10_000)] = 2000) -> Any:
         """Events grouped by location (for the map): count, top types, and counts per type group."""
+        items = state.cached(request, lambda: _locations(f, limit))
+        if format == "geojson":
+            return _geojson(items, len(items), None, _flat_coords)
+        if format == "csv":
+            return _csv_response(items, "event-locations")
+        return {"items": items, "total": len(items), "next": None}
+
+    def _locations(f: Q.Filters, limit: int) -> list[dict[str, Any]]:
         where = Q.event_where(f)
         where.add("e.lat IS NOT NULL AND e.lon IS NOT NULL")
         groups = ", ".join(
@@ -382,17 +426,15 @@ def create_app(
                f"min(e.date) AS first, max(e.date) AS last {Q.EVENT_FROM} {where.sql()} GROUP BY 1, 2 "
                "ORDER BY events DESC, lat, lon LIMIT ?")
         with state.cursor() as cur:
-            items = Q.rows_as_dicts(cur.execute(sql, [*where.params, limit]))
-        if format == "geojson":
-            return _geojson(items, len(items), None, _flat_coords)
-        if format == "csv":
-            return _csv_response(items, "event-locations")
-        return {"items": items, "total": len(items), "next": None}
+            return Q.rows_as_dicts(cur.execute(sql, [*where.params, limit]))
 
     @app.get("/api/timeline", tags=["events"])
-    def timeline(f: FilterDep,
+    def timeline(request: Request, f: FilterDep,
                  bucket: Annotated[str, Query(pattern="^(auto|day|week|month|year)$")] = "auto") -> dict[str, Any]:
         """Event counts per day/week/month (auto picks by the span), split by type group, with the filters."""
+        return state.cached(request, lambda: _timeline(f, bucket))
+
+    def _timeline(f: Q.Filters, bucket: str) -> dict[str, Any]:
         where = Q.event_where(f)
         where.add("e.date IS NOT NULL")
         with state.cursor() as cur:
@@ -411,8 +453,11 @@ def create_app(
                 "first": Q.jsonable(first), "last": Q.jsonable(last)}
 
     @app.get("/api/facets", tags=["events"])
-    def facets(f: FilterDep) -> dict[str, Any]:
+    def facets(request: Request, f: FilterDep) -> dict[str, Any]:
         """How many events of each type, status and country match the filters (for filter menus)."""
+        return state.cached(request, lambda: _facets(f))
+
+    def _facets(f: Q.Filters) -> dict[str, Any]:
         where = Q.event_where(f)
         base = f"{Q.EVENT_FROM} {where.sql()}"
         with state.cursor() as cur:
@@ -448,6 +493,10 @@ def create_app(
                         "ORDER BY a.published DESC NULLS LAST, a.ingested_at DESC, a.id LIMIT ? OFFSET ?",
                         [*where.params, size, offset])
             items = Q.rows_as_dicts(cur)
+            counts = dict(cur.execute("SELECT article_id, count(*) FROM events WHERE article_id IN "
+                                      "(SELECT unnest(?)) GROUP BY 1", [[a["id"] for a in items]]).fetchall())
+        for item in items:
+            item["events"] = counts.get(item["id"], 0)
         if format == "csv":
             return _csv_response(items, "articles")
         return {"items": items, "total": total, "next": _next_link(request, offset, size, total)}
@@ -615,9 +664,10 @@ def create_app(
                       f.countries, f.countries)
         with state.cursor() as cur:
             total = cur.execute(f"SELECT count(*) FROM story_events s {where.sql()}", where.params).fetchone()[0]
-            cur.execute("SELECT s.*, (SELECT count(*) FROM story_event_reports r WHERE r.story_event_id = s.id) "
-                        "AS n_reports, (SELECT count(DISTINCT r.article_id) FROM story_event_reports r "
-                        f"WHERE r.story_event_id = s.id) AS n_articles FROM story_events s {where.sql()} "
+            cur.execute("SELECT s.*, coalesce(r.n_reports, 0) AS n_reports, coalesce(r.n_articles, 0) AS n_articles "
+                        "FROM story_events s LEFT JOIN (SELECT story_event_id, count(*) AS n_reports, "
+                        "count(DISTINCT article_id) AS n_articles FROM story_event_reports GROUP BY 1) r "
+                        f"ON r.story_event_id = s.id {where.sql()} "
                         "ORDER BY n_reports DESC, s.date DESC NULLS LAST, s.id LIMIT ? OFFSET ?",
                         [*where.params, size, offset])
             items = Q.rows_as_dicts(cur, decode_json=format != "csv")

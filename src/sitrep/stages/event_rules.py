@@ -64,10 +64,21 @@ class Candidate:
     inner: Candidate | None = None  # the act an AGREE/THREATEN/REQUEST/REJECT is about
 
 
-def is_boilerplate(sent: Span) -> bool:
-    """A site promotion line ('click here', 'read our blog') is not news and yields no events."""
-    lowered = sent.text.lower()
-    return any(cue in lowered for cue in BOILERPLATE)
+def boilerplate_offsets(doc: Doc) -> list[int]:
+    """Where site-promotion cues ('click here', 'read our blog') occur: once per doc, not per sentence."""
+    lowered = doc.text.lower()
+    found: list[int] = []
+    for cue in BOILERPLATE:
+        start = lowered.find(cue)
+        while start >= 0:
+            found.append(start)
+            start = lowered.find(cue, start + 1)
+    return found
+
+
+def is_boilerplate(sent: Span, offsets: list[int]) -> bool:
+    """A site promotion line is not news and yields no events."""
+    return any(sent.start_char <= pos < sent.end_char for pos in offsets)
 
 
 # -- 1. triggers -------------------------------------------------------------------------------------------------
@@ -77,7 +88,7 @@ def _lemma(token: Token) -> str:
     ("hoped" -> "hop" is read as "hope")."""
     lemma = token.lemma_.lower()
     known = plover.known_lemmas()
-    if lemma in known or token.pos_ not in ("VERB", "AUX", "ADJ", "NOUN"):
+    if lemma in known or token.tag_ not in ("VBD", "VBN", "VBG", "VBZ", "NNS", "JJ"):
         return lemma
     text = token.lower_
     for option in (text, text[:-1], text[:-2], text[:-3] + "e", text[:-3], text[:-4]):

@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span, Token
 from sitrep.model import Actor, ActorRef, Event, EventDate, Place
 from sitrep.model import Span as TextSpan
 from sitrep.resources import plover
+from sitrep.stages import event_classifier
 from sitrep.stages import event_rules as rules
 from sitrep.stages.base import publication_date, register_extension
 
@@ -44,20 +45,25 @@ DYADIC_TYPES = frozenset({"SANCTION", "ACCUSE", "REJECT", "THREATEN", "COERCE", 
     "sitrep_events",
     assigns=["doc._.events"],
     requires=["token.dep", "token.lemma"],
-    default_config={"min_confidence": 0.2, "max_events_per_sentence": 6, "focus_targets": True},
+    default_config={"min_confidence": 0.2, "max_events_per_sentence": 6, "focus_targets": True,
+                    "classifier_weight": 0.3},
 )
 def make_events(nlp: Language, name: str, min_confidence: float, max_events_per_sentence: int,
-                focus_targets: bool) -> EventsStage:
+                focus_targets: bool, classifier_weight: float) -> EventsStage:
     return EventsStage(nlp, name, min_confidence=min_confidence, max_events_per_sentence=max_events_per_sentence,
-                       focus_targets=focus_targets)
+                       focus_targets=focus_targets, classifier_weight=classifier_weight)
 
 
 class EventsStage:
     """PLOVER events with sources, targets, mode, context, claim status, date and place."""
 
     def __init__(self, nlp: Language, name: str = "sitrep_events", *, min_confidence: float = 0.2,
-                 max_events_per_sentence: int = 6, focus_targets: bool = True) -> None:
+                 max_events_per_sentence: int = 6, focus_targets: bool = True,
+                 classifier_weight: float = 0.3) -> None:
         self.name = name
+        self.classifier_weight = classifier_weight
+        # the trained re-ranker (None: rules only); evaluations swap it for fold models
+        self.classifier = event_classifier.load() if classifier_weight > 0 else None
         self.min_confidence = min_confidence
         self.max_events_per_sentence = max_events_per_sentence
         self.focus_targets = focus_targets
@@ -70,8 +76,9 @@ class EventsStage:
         ctx = _DocContext(doc)
         events: list[Event] = []
         history: list[rules.Candidate] = []
+        boilerplate = rules.boilerplate_offsets(doc)
         for sent in rules.sentences(doc):
-            if rules.is_boilerplate(sent):
+            if boilerplate and rules.is_boilerplate(sent, boilerplate):
                 continue
             cands = self.sentence_candidates(sent)
             for cand in cands:
@@ -103,6 +110,9 @@ class EventsStage:
         cands += speech
         kept: list[rules.Candidate] = []
         seen: set[tuple[int, str]] = set()
+        posterior: dict[str, float] = {}
+        if self.classifier is not None and self.classifier_weight > 0 and cands:
+            posterior = self.classifier.posterior(event_classifier.sentence_features(sent))
         for cand in cands:
             if cand.dropped:
                 continue
@@ -114,6 +124,7 @@ class EventsStage:
             cand.status = rules.claim_status(cand, sent)
             cand.context = rules.event_context(cand)
             cand.confidence += _structure_bonus(cand)
+            cand.confidence += self.classifier_weight * posterior.get(cand.type, 0.0) if posterior else 0.0
             kept.append(cand)
         return kept
 

@@ -24,6 +24,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,9 @@ AGENTIVE_VERBS = frozenset({
     "send", "deploy", "impose", "retaliate", "protest", "summon", "recall", "welcome", "praise", "push",
     "pressure", "accept", "approve", "win", "beat", "defeat", "host", "join", "leave", "withdraw",
 })
+# Nouns whose possessor acts like an agent: "Moscow's intentions", "Kyiv's position".
+STANCE_NOUNS = frozenset({"intention", "claim", "position", "demand", "decision", "stance", "government",
+                          "policy", "response", "offer", "plan", "threat"})
 # "of" is locative only after a descriptor ("the city of X"); elsewhere it is too general.
 WEAK_PREPS = frozenset({"of", "on"})
 
@@ -302,9 +306,8 @@ class PlacesStage:
             token = doc[i]
             if k - i == 1 and (token.is_stop or len(token) < 3):
                 continue
-            if token.is_sent_start and not _dateline(token) and name_key(span.text) not in place_keys:
-                if k - i == 1:
-                    continue
+            if k - i == 1 and token.is_sent_start and not _dateline(token) and name_key(span.text) not in place_keys:
+                continue  # a capital at a sentence start says nothing
             cands = self._candidates(span, name_key(span.text), fuzzy=False, strip=False)
             if cands and (name_key(span.text) in place_keys or self._strong(cands, span, person_words)
                           or (_dateline(token) and k - i == 1)):
@@ -387,7 +390,7 @@ class PlacesStage:
     def _resolve(self, doc: Doc, mentions: list[_Mention]) -> None:
         for m in mentions:
             m.kind_hint = _descriptor(m.span)
-        for a, b in zip(mentions, mentions[1:]):
+        for a, b in pairwise(mentions):
             # "Paris, Texas" / "Long Beach, Calif.": the second names where the first lies.
             between = doc.text[a.span.end_char:b.span.start_char]
             if between.strip() == "," and not _is_list(doc, b):
@@ -674,10 +677,7 @@ def _is_metonymic(span: Span) -> bool:
     root = span.root
     if root.dep_ == "nsubj" and root.head.lemma_ in AGENTIVE_VERBS:
         return True
-    if root.dep_ == "poss" and root.head.lemma_ in {"intention", "claim", "position", "demand", "decision", "stance",
-                                                    "government", "policy", "response", "offer", "plan", "threat"}:
-        return True
-    return False
+    return root.dep_ == "poss" and root.head.lemma_ in STANCE_NOUNS
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -56,6 +56,8 @@ TRIGGERS: dict[str, tuple[str, str, bool]] = {
         "kill", "killed", "die", "dead", "death", "perish", "fatality", "murder", "slay", "massacre",
         "toll", "behead", "execute", "fatally")},
     "body": ("killed", "bodies", True),
+    "homicide": ("killed", "killed", False),
+    **{w: ("injured", "hospitalized", True) for w in ("hospital", "condition")},
     **{w: ("injured", "injured", False) for w in (
         "injure", "injured", "wound", "wounded", "hurt", "injury", "hospitalize", "hospitalise",
         "hospitalized", "hospitalised")},
@@ -103,6 +105,9 @@ HOUSING_CATEGORIES = frozenset({"destroyed", "damaged"})
 CAMP_WORDS = frozenset({"camp", "camps"})
 
 PEOPLE_NOUNS = _words("""
+hunter hunters motorist motorists pedestrian pedestrians cyclist cyclists clerk clerks cashier cashiers owner
+owners homeowner homeowners male males female females inmate inmates robber robbers burglar burglars intruder
+intruders shooter shooters agent agents
 people person persons individual individuals civilian civilians resident residents inhabitant inhabitants
 citizen citizens villager villagers child children kid kids boy boys girl girls man men woman women adult
 adults teen teens teenager teenagers youth youths minor minors baby babies infant infants student students
@@ -246,6 +251,7 @@ class QuantitiesStage:
                     continue
             i += 1
         counts.extend(self._singulars(doc, counts))
+        counts.extend(_multiples(doc))
         counts.sort(key=lambda c: c.start)
         counts = self._merge(counts)
         return [self._to_quantity(doc, c) for c in counts]
@@ -294,6 +300,8 @@ class QuantitiesStage:
         if not zero and noun is not None and any(t.ent_type_ in {"MONEY", "PERCENT"} for t in phrase):
             return None
         anchor = noun if noun is not None else last
+        if noun is not None and noun.head.lower_ == "of" and noun.head.head.i == last.i:
+            anchor = last  # "one of five people shot has died": "one" is what died
         # "a total of 42 diplomats": the total is what the verb governs
         if noun is not None and noun.dep_ == "pobj" and noun.head.lower_ == "of" and (
                 noun.head.head.lemma_ in TOTAL_NOUNS):
@@ -374,6 +382,11 @@ class QuantitiesStage:
                 return False  # "24/7", "10:30", phone and version numbers
             if nlow == "-" and end_i + 1 < len(doc) and doc[end_i + 1].like_num and len(doc[end_i + 1]) >= 3:
                 return False  # "555-1234"
+            if nlow == ")" and i > 0 and doc[i - 1].text == "(" and end_i + 1 < len(doc) and any(
+                    ch.isdigit() for ch in doc[end_i + 1].text):
+                return False  # "(213) 485-1383": an area code
+        if first.text == "911":
+            return False  # the US emergency number ("called 911", "911 call"), not a count
         if len(first.text) == 4 and first.text.isdigit() and 1800 <= int(first.text) <= 2100 and (
                 end_i >= len(doc) or _unit_of(doc[end_i]) is None):
             return False  # a year, unless a counted noun follows ("1000 people")
@@ -422,7 +435,8 @@ class QuantitiesStage:
         best: tuple[float, int, Token, tuple[str, str, bool]] | None = None
         for trig, info in triggers:
             if trig.i == anchor.i or (noun is not None and trig.i == noun.i):
-                dist = 0.0
+                # "12 deaths" counts itself; "two victims ... died": the verb says more than the noun
+                dist = 1.25 if info[2] else 0.0
             else:
                 dist = _tree_distance(path, trig)
                 if dist is None:
@@ -510,6 +524,32 @@ _GLUED_UNITS = {"people": "people", "persons": "people", "families": "households
                 "homes": "homes", "houses": "homes", "individuals": "people", "residents": "people"}
 _GLUED_PREFIXES = tuple(_GLUED_UNITS)
 _ARTICLE_NUMBERS = frozenset({"dozen", "hundred", "thousand", "million", "billion", "couple", "total"})
+
+
+MULTIPLES = {"double": 2, "triple": 3, "quadruple": 4, "quintuple": 5}
+MULTIPLE_EVENTS = {"murder": "killed", "homicide": "killed", "killing": "killed", "slaying": "killed",
+                   "fatality": "killed", "shooting": "casualties", "stabbing": "casualties"}
+
+
+def _multiples(doc: Doc) -> Iterable[_Count]:
+    """'a double homicide' (2 killed), 'a triple shooting' (3 hit), 'a murder-suicide' (2 killed)."""
+    for token in doc:
+        lower = token.lower_
+        if lower in MULTIPLES and token.i + 1 < len(doc):
+            nxt = doc[token.i + 1]
+            category = MULTIPLE_EVENTS.get(nxt.lemma_) or MULTIPLE_EVENTS.get(nxt.lower_)
+            value = MULTIPLES[lower]
+            last = nxt
+        elif lower == "murder" and token.i + 2 < len(doc) and doc[token.i + 1].text == "-" and (
+                doc[token.i + 2].lower_ == "suicide"):
+            category, value, last = "killed", 2, doc[token.i + 2]
+        else:
+            continue
+        if category is None:
+            continue
+        yield _Count(start=token.idx, end=last.idx + len(last.text), category=category,
+                     term="shot" if category == "casualties" else "killed", value=value, low=None, high=None,
+                     approximate=False, unit="people", bound="exact", sent_i=token.sent.start, anchor=last)
 
 
 def _number_of(number: Token) -> Token | None:
@@ -870,12 +910,17 @@ def _has_evidence(doc: Doc, words: frozenset[str]) -> bool:
             continue
         if token.lower_ in {"fatal", "deadly", "fatally"} and token.head.lemma_ in {"shooting", "shoot", "wound"}:
             return True  # "the fatal shooting of", "fatally shot"
-        if token.lower_ == "death" and any(c.lower_ == "shooting" for c in token.children):
-            return True  # "the shooting death of"
+        if token.lower_ == "death" and any(t.lower_ == "shooting" for t in doc[max(0, token.i - 3):token.i]):
+            return True  # "the (Thursday morning) shooting death of"
+        if token.lower_ == "death" and "kill" in words and any(
+                c.dep_ == "prep" and c.lower_ == "of" and any(
+                    g.ent_type_ == "PERSON" or _singular_person(g) or g.lower_.endswith("old") for g in c.children)
+                for c in token.children):
+            return True  # "charged in the death of 5-year-old Noelle"
         if token.lower_ == "gunshot" and token.head.lemma_ in {"wound", "injury"} and "wound" in words:
             return True  # "taken to hospital with a gunshot wound"
         # "was pronounced dead", "was found dead": the subject belongs to the verb above the adjective
-        verb = token.head if token.dep_ in {"oprd", "acomp", "xcomp", "ccomp"} else token
+        verb = token.head if token.pos_ == "ADJ" and token.dep_ in {"oprd", "acomp", "xcomp", "ccomp"} else token
         for child in verb.children:
             if child.dep_ not in {"nsubjpass", "nsubj", "dobj"}:
                 continue

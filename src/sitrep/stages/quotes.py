@@ -35,6 +35,7 @@ Method (rules over the dependency parse; no trained weights):
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -204,7 +205,7 @@ class QuotesStage:
         drafts = self._attributions(doc, marks, in_quote)
         drafts.extend(self._leftover_quotations(doc, marks, in_quote, drafts))
         drafts.sort(key=lambda d: (d.start, d.end))
-        return self._finish(doc, drafts)
+        return self._finish(doc, drafts, marks)
 
     def _attributions(self, doc: Doc, marks: list[tuple[int, int]], in_quote: list[int]) -> list[_Draft]:
         """Cue-driven attributions: each cue with its content span."""
@@ -270,14 +271,14 @@ class QuotesStage:
             out.append(draft)
         return out
 
-    def _finish(self, doc: Doc, drafts: list[_Draft]) -> list[Quote]:
+    def _finish(self, doc: Doc, drafts: list[_Draft], marks: list[tuple[int, int]]) -> list[Quote]:
         """Resolve speakers to actors, continue speakers over uncued paragraphs, give ids."""
         quotes: list[Quote] = []
         # the previous cued quotation's speaker (possibly unknown) and its paragraph number
         last: tuple[Speaker | None, int] = (None, -10**6)
         paragraph, counted_to = 0, 0
         for draft in drafts:
-            speaker = _resolve_speaker(doc, draft.speaker) if draft.speaker is not None else None
+            speaker = _resolve_speaker(doc, draft.speaker, marks) if draft.speaker is not None else None
             paragraph += doc.text.count("\n\n", counted_to, draft.start) or doc.text.count("\n", counted_to, draft.start)
             counted_to = draft.start
             if draft.cue is None and speaker is None:
@@ -554,7 +555,7 @@ def _cue_for_quotation(doc: Doc, span: SpacySpan, in_quote: list[int], qi: int) 
         if head.i in inside:
             continue
         while steps < 6 and head.i not in inside:
-            if _is_cue(head, in_quote):
+            if _is_cue(head, in_quote) and _same_paragraph(doc.text, head.idx, span):
                 return head
             if head.head.i == head.i:
                 break
@@ -575,7 +576,7 @@ def _cue_for_quotation(doc: Doc, span: SpacySpan, in_quote: list[int], qi: int) 
     candidates = [
         t for t in window
         if t not in inside and in_quote[t] < 0 and _is_cue(doc[t], in_quote)
-        and "\n" not in text[min(doc[t].idx, span.start_char):max(doc[t].idx, span.end_char)]
+        and _same_paragraph(text, doc[t].idx, span)
     ]
     for t in candidates:
         if doc[t].head.i in inside or any(c.i in inside for c in doc[t].children):
@@ -586,6 +587,13 @@ def _cue_for_quotation(doc: Doc, span: SpacySpan, in_quote: list[int], qi: int) 
     if near:
         return doc[min(near, key=lambda t: min(abs(t - span.start), abs(t - span.end)))]
     return None
+
+
+def _same_paragraph(text: str, pos: int, span: SpacySpan) -> bool:
+    """No line break between character `pos` and the span."""
+    if pos < span.start_char:
+        return "\n" not in text[pos:span.start_char]
+    return "\n" not in text[span.end_char:pos]
 
 
 def _is_cue(token: Token, in_quote: list[int]) -> bool:
@@ -699,16 +707,16 @@ def _noun_phrase(head: Token) -> SpacySpan:
     return doc[first:last + 1]
 
 
-def _resolve_speaker(doc: Doc, mention: SpacySpan) -> Speaker | None:
+def _resolve_speaker(doc: Doc, mention: SpacySpan, marks: list[tuple[int, int]]) -> Speaker | None:
     """Map a local source mention to a Speaker: pronoun and title antecedents, actor names."""
     head = mention.root
     text = mention.text
     lower = head.lower_
     if head.pos_ == "PRON" or lower in PRONOUNS:
         if lower in MALE or lower in FEMALE:
-            actor = _previous_actor(doc, mention.start_char, ("person",))
+            actor = _previous_actor(doc, mention.start_char, ("person",), marks=marks)
         elif lower in NONPERSON or lower in PLURAL:
-            actor = _previous_subject_actor(doc, head) or _previous_actor(doc, mention.start_char, None, window=600)
+            actor = _previous_subject_actor(doc, head) or _previous_actor(doc, mention.start_char, None, window=600, marks=marks)
         else:
             actor = None
         if actor is None:
@@ -739,7 +747,16 @@ def _clean(text: str) -> str:
     return text
 
 
-def _previous_actor(doc: Doc, pos: int, kinds: Iterable[str] | None, window: int = 2000):
+def _inside(marks: list[tuple[int, int]], start: int) -> bool:
+    """Whether character `start` lies within one of the (sorted) quotation spans."""
+    k = bisect.bisect_right(marks, (start, 1 << 62)) - 1
+    return k >= 0 and marks[k][0] < start < marks[k][1]
+
+
+def _previous_actor(
+    doc: Doc, pos: int, kinds: Iterable[str] | None, window: int = 2000,
+    marks: list[tuple[int, int]] | None = None,
+):
     """The actor whose mention ends last before `pos` (within `window` chars): of the kinds given,
     or (kinds None) any actor that is not a person ("it", "they" stand for groups and states)."""
     wanted = tuple(kinds) if kinds is not None else None
@@ -751,6 +768,10 @@ def _previous_actor(doc: Doc, pos: int, kinds: Iterable[str] | None, window: int
             continue
         for mention in actor.mentions:
             if best_end < mention.end <= pos and pos - mention.end <= window:
+                if marks and _inside(marks, mention.start):
+                    continue  # people named inside a quotation are talked about, not talking
+                if mention.text.lower() in PRONOUNS:
+                    continue  # only a name is an antecedent (the actors stage may list pronouns too)
                 best, best_end = actor, mention.end
     return best
 

@@ -138,7 +138,9 @@ def direction(doc: Doc, start: int, end: int) -> str | None:
         return None
     token: Token = span.root
     until = UNTIL_CUE.search(doc.text, max(0, start - 24), start) is not None
-    for _ in range(8):
+    # Climb the head chain to the first verb; the chain ends at the sentence root, so no `span.sent`
+    # (which walks the whole document) is needed.
+    for _ in range(64):
         if token.pos_ in ("VERB", "AUX"):
             if until and token.lemma_ in DEFER:
                 return "future"
@@ -146,8 +148,7 @@ def direction(doc: Doc, start: int, end: int) -> str | None:
         if token.head.i == token.i:
             break
         token = token.head
-    root = span.sent.root
-    return _tense(root) if root.pos_ in ("VERB", "AUX") else None
+    return None
 
 
 def _tense(verb: Token, depth: int = 0) -> str | None:
@@ -270,8 +271,12 @@ def event_date(doc: Doc, start: int, end: int) -> EventDate:
     if trigger is None or len(trigger) == 0:
         return fallback
     inside = [t for t in times if start <= t.start and t.end <= end]
-    sent = trigger.sent
-    in_sent = [t for t in times if sent.start_char <= t.start and t.end <= sent.end_char]
+    root = trigger.root
+    while root.head.i != root.i:  # the sentence root, without `span.sent` (which walks the whole doc)
+        root = root.head
+    sent_start = root.left_edge.idx
+    sent_end = root.right_edge.idx + len(root.right_edge.text)
+    in_sent = [t for t in times if sent_start <= t.start and t.end <= sent_end]
     candidates = inside or in_sent
     if not candidates:
         return fallback

@@ -895,6 +895,73 @@ FAMILY_NAMES = tuple(name for name, _, _ in _families())
 Guard = Callable[[str, int, int], bool]
 
 
+# Every time expression contains one of its family's trigger words (or a number); a family's pattern only
+# runs in windows around its triggers, which keeps the stage cheap on long articles (the patterns are
+# costly per character, the trigger scan is one simple pass).
+_MONTH_WORDS = frozenset(m.lower() for m in MONTHS)
+_WEEKDAY_WORDS = frozenset(w.lower() for w in WEEKDAYS)
+_UNIT_WORDS = frozenset(
+    "second seconds minute minutes hour hours day days night nights week weeks fortnight fortnights month months "
+    "quarter quarters year years decade decades century centuries millennium millennia weekend weekends".split())
+_SEASON_WORDS = frozenset("spring summer fall autumn winter".split())
+_DIGITS = "#"  # stands for any number in a trigger set
+FAMILY_TRIGGERS: dict[str, frozenset[str]] = {
+    "iso": frozenset({_DIGITS}), "slash": frozenset({_DIGITS}),
+    "month_day": _MONTH_WORDS, "day_month": _MONTH_WORDS, "month_year": _MONTH_WORDS, "month": _MONTH_WORDS,
+    "year": frozenset({_DIGITS}), "decade": frozenset({_DIGITS}),
+    "word_year": frozenset("nineteen thousand twenties thirties forties fifties sixties seventies eighties "
+                           "nineties".split()),
+    "century": frozenset({"century"}),
+    "weekday": _WEEKDAY_WORDS,
+    "clock": frozenset({_DIGITS, "noon", "midnight", "midday"}),
+    "part_of_day": frozenset("morning afternoon evening night tonight overnight".split()),
+    "deictic": frozenset("today yesterday tomorrow now currently nowadays recently lately past future present "
+                         "presently moment soon current days".split()),
+    "relative_unit": _UNIT_WORDS | _SEASON_WORDS | {"weekend", "week"},
+    "year_part": frozenset("year yearend midyear month monthend end".split()),
+    "quarter": frozenset({"quarter", "half"}),
+    "ago": frozenset({"ago", "earlier", "later", "hence", "back", "now"}),
+    "year_ago": frozenset({"earlier", "ago"}),
+    "duration": _UNIT_WORDS,
+    "bare_plural": _UNIT_WORDS,
+    "set": _UNIT_WORDS | _WEEKDAY_WORDS | _MONTH_WORDS | frozenset(
+        "daily weekly monthly annually yearly hourly nightly biweekly semiannually morning afternoon evening "
+        "night".split()),
+    "anaphoric": _UNIT_WORDS | frozenset("morning afternoon evening night".split()),
+    "holiday": frozenset("christmas new thanksgiving halloween easter good valentine valentines independence "
+                         "labor memorial boxing may".split()),
+}
+WORD = re.compile(r"[A-Za-z]+|\d+")
+WINDOW = 70  # characters either side of a trigger: longer than any expression's reach from its trigger
+
+
+def _triggers(text: str) -> dict[str, list[tuple[int, int]]]:
+    """Positions of every trigger word (numbers under "#"), in text order."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for m in WORD.finditer(text):
+        word = m.group()
+        key = _DIGITS if word[0].isdigit() else word.lower()
+        found.setdefault(key, []).append((m.start(), m.end()))
+    return found
+
+
+def windows(text: str, positions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merged stretches of `text` around trigger positions, snapped outwards to white space."""
+    length = len(text)
+    merged: list[tuple[int, int]] = []
+    for t_start, t_end in sorted(positions):
+        start, end = max(0, t_start - WINDOW), min(length, t_end + WINDOW)
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        while end < length and not text[end].isspace():
+            end += 1
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def find(text: str, grammar: tuple[Family, ...], *, guard: Guard | None = None,
          ctx: Context | None = None) -> list[tuple[Family, re.Match]]:
     """All matches of all families, longest first, without overlaps, in text order.
@@ -904,10 +971,16 @@ def find(text: str, grammar: tuple[Family, ...], *, guard: Guard | None = None,
     dropped before it can hide a shorter, valid candidate inside it. The trial runs on a scratch copy.
     """
     candidates: list[tuple[int, int, int, Family, re.Match]] = []
+    seen: set[tuple[int, int, str]] = set()
+    triggers = _triggers(text)
     for family in grammar:
-        for m in family.pattern.finditer(text):
-            if m.end() > m.start():
-                candidates.append((m.end() - m.start(), -family.priority, m.start(), family, m))
+        positions = [p for word in FAMILY_TRIGGERS[family.name] for p in triggers.get(word, ())]
+        for start, end in windows(text, positions):
+            for m in family.pattern.finditer(text, start, end):
+                key = (m.start(), m.end(), family.name)
+                if m.end() > m.start() and key not in seen:
+                    seen.add(key)
+                    candidates.append((m.end() - m.start(), -family.priority, m.start(), family, m))
     candidates.sort(key=lambda c: (-c[0], -c[1], c[2]))
     scratch = Context(dct=ctx.dct, direction=ctx.direction) if ctx is not None else None
     taken: list[tuple[int, int]] = []
