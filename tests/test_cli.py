@@ -130,3 +130,14 @@ def test_demo_ingests_the_samples(tmp_path) -> None:
     assert str(db.resolve()) in result.stdout
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM articles").fetchone()[0] >= 6
+
+
+def test_ingest_with_two_worker_processes_stores_the_same(inputs, tmp_path) -> None:
+    counts = []
+    for workers in ("1", "2"):
+        db = tmp_path / f"w{workers}.duckdb"
+        result = runner.invoke(app, ["ingest", str(inputs["a"]), str(inputs["b"]), "--db", str(db),
+                                     "--workers", workers])
+        assert result.exit_code == 0, result.output
+        counts.append(json.loads(runner.invoke(app, ["stats", "--db", str(db), "--json"]).stdout))
+    assert counts[0] == counts[1] and counts[0]["articles"] == 2

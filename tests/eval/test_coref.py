@@ -7,8 +7,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from tests.conftest import GOLD
 
 from sitrep.across import places_compatible
+from sitrep.eval import coref
 from sitrep.eval.coref import (
     DocInfo,
     Mention,
@@ -25,7 +27,6 @@ from sitrep.eval.coref import (
     muc,
     split_of,
 )
-from tests.conftest import GOLD
 
 FLOORS = json.loads((Path(__file__).parent / "floors" / "coref.json").read_text())
 
@@ -83,8 +84,9 @@ def _write_corpus(tmp_path: Path) -> Path:
     release = tmp_path / "ECB+_LREC2014"
     docs = {
         "1_1ecb": ("Police arrested a man in Lyon on Monday . He denied everything .",
-                   [(1, [2], "ACT1"), (2, [10], None)]),
-        "1_1ecbplus": ("The arrest of the man came after a long search .", [(1, [2], "ACT1"), (2, [8], None)]),
+                   [(1, [2], "ACT1"), (2, [11], None)]),
+        "1_1ecbplus": ("Police said the arrest of the man in Lyon came after a long search .",
+                       [(1, [4], "ACT1"), (2, [10], None)]),
     }
     for name, (text, mentions) in docs.items():
         tokens = text.split()
@@ -120,6 +122,7 @@ def test_load_corpus_keeps_annotated_sentences_and_chains(tmp_path):
     assert [d.name for d in docs] == ["1_1ecb", "1_1ecbplus"]
     first = docs[0]
     assert first.text == "Police arrested a man in Lyon on Monday."  # re-spaced, second sentence dropped
+    assert [(n, first.text[a:b]) for n, a, b in first.sentences] == [(0, first.text)]
     assert [(first.text[m.start:m.end], m.cluster) for m in first.mentions] == [("arrested", "ACT1")]
     second = docs[1]
     assert [(second.text[m.start:m.end], m.cluster) for m in second.mentions] == [
@@ -176,12 +179,15 @@ def test_doc_stories_separate_two_events_of_one_kind():
     assert stories["a1"] == stories["a2"] != stories["b1"] == stories["b2"]
 
 
-def test_cluster_sitrep_merges_lemmas_in_a_story_unless_dates_conflict():
+def test_cluster_sitrep_merges_lemmas_in_a_story_unless_dates_conflict(monkeypatch):
     may, june = SentenceAnchors(dates=[(733900, 1)]), SentenceAnchors(dates=[(733940, 1)])
     infos = {"d1": _info("d1", 1, {}, {0: may}), "d2": _info("d2", 1, {}, {0: may}),
              "d3": _info("d3", 1, {}, {0: june}), "d4": _info("d4", 1, {}, {})}
     mentions = [Mention(id=n, doc=n, start=0, end=5, sentence=0, lemma="kill", pos="VERB") for n in infos]
     mentions.append(Mention(id="x", doc="d4", start=9, end=12, sentence=0, lemma="hire", pos="VERB"))
+    clusters = cluster_sitrep(mentions, infos, story=lambda m: 1, lemmas=set())
+    assert sorted(sorted(c) for c in clusters) == [["d1", "d2", "d3", "d4"], ["x"]]  # default: no date veto
+    monkeypatch.setattr(coref, "CONFLICT_DATES", True)  # the veto as `across.compatibility` would apply it
     clusters = cluster_sitrep(mentions, infos, story=lambda m: 1, lemmas=set())
     assert sorted(sorted(c) for c in clusters) == [["d1", "d2", "d4"], ["d3"], ["x"]]
     apart = cluster_sitrep(mentions, infos, story=lambda m: m.doc, lemmas=set())

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from spacy.language import Language
-
-import sitrep
 from tests.conftest import GOLD
 
+import sitrep
 from sitrep.eval.counts import evaluate, load_gold, split_of
+
 
 @pytest.fixture(scope="module")
 def qnlp() -> Language:

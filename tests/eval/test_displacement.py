@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from spacy.language import Language
-
-import sitrep
 from tests.conftest import GOLD
 
+import sitrep
 from sitrep.eval.displacement import evaluate, load_gold
+
 
 @pytest.fixture(scope="module")
 def qnlp() -> Language:

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.conftest import GOLD
 
 import sitrep
 from sitrep.eval.time import GoldTimex, evaluate, is_heldout, read_tml, score
-from tests.conftest import GOLD
 
 FLOORS = json.loads((Path(__file__).parent / "floors" / "time.json").read_text())
 

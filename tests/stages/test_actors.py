@@ -188,3 +188,16 @@ def test_an_ngo_is_coded_ngo_without_a_country(nlp_actors: Language) -> None:
 def test_house_style_acronyms(nlp_actors: Language) -> None:
     doc = nlp_actors("Unicef said Nato had been warned.")
     assert _actor(doc, "Unicef").country == "UN" and _actor(doc, "Nato").country == "NATO"
+
+
+def test_it_is_willing_is_the_state_but_it_is_likely_is_nobody(nlp_actors: Language) -> None:
+    doc = nlp_actors("Chad said it is willing to talk. It is likely that talks resume.")
+    chad = _actor(doc, "Chad")
+    texts = [m.text for m in chad.mentions]
+    assert texts.count("it") == 1 and "It" not in texts
+
+
+def test_their_forces_after_a_qualified_people(nlp_actors: Language) -> None:
+    doc = nlp_actors("Bosnian Serbs said on Tuesday their forces had left the town.")
+    assert _actor(doc, "Bosnian Serbs").country == "BIH"
+    assert _actor(doc, "forces").country == "BIH"

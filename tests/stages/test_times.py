@@ -20,8 +20,8 @@ import sitrep
 from sitrep.model import Article, text_sha256
 from sitrep.pipeline import make_doc
 from sitrep.stages import timex_calendar as cal
-from sitrep.stages.timex_grammar import FAMILY_NAMES, tag
 from sitrep.stages.times import event_date, precision_of
+from sitrep.stages.timex_grammar import FAMILY_NAMES, tag
 
 SEED = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "seed"
 

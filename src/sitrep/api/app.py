@@ -193,6 +193,8 @@ class State:
         self.db_path = db_path
         self.allow_ingest = allow_ingest
         self.store = Store.open(db_path, read_only=not allow_ingest)
+        # Read once: the shared connection must not be used from request threads (they use cursors).
+        self.schema_version = self.store.schema_version()
         self.write_lock = threading.Lock()
         self.nlp_lock = threading.Lock()
         self._nlp: Any = None
@@ -274,6 +276,7 @@ def create_app(
         docs_url=None, redoc_url=None,  # FastAPI's pages load scripts from a CDN; /docs is our own page
     )
     app.state.sitrep = state
+    versions = _versions(state)
     app.add_middleware(Guard, max_body=max_body, allowed_hosts=allowed_hosts or list(LOOPBACK_HOSTS))
 
     # -- errors: one shape -----------------------------------------------------------------------------------
@@ -334,20 +337,7 @@ def create_app(
     @app.get("/api/version", tags=["about"])
     def version() -> dict[str, Any]:
         """Versions of sitrep, spaCy, the English model, DuckDB, Python, and the store's schema."""
-        import importlib.metadata as md
-
-        import spacy
-
-        from sitrep.pipeline import MODEL_NAME
-
-        try:
-            model_version = md.version(MODEL_NAME.replace("_", "-"))
-        except md.PackageNotFoundError:
-            model_version = None
-        return {"sitrep": sitrep.__version__, "spacy": spacy.__version__,
-                "model": {"name": MODEL_NAME, "version": model_version}, "duckdb": duckdb.__version__,
-                "python": platform.python_version(), "schema_version": state.store.schema_version(),
-                "allow_ingest": state.allow_ingest}
+        return versions
 
     @app.get("/api/stats", tags=["about"])
     def stats(request: Request) -> dict[str, Any]:
@@ -489,9 +479,11 @@ def create_app(
         where = Q.article_where(f)
         with state.cursor() as cur:
             total = cur.execute(f"SELECT count(*) FROM articles a {where.sql()}", where.params).fetchone()[0]
-            cur.execute(f"SELECT {Q.ARTICLE_COLUMNS} FROM articles a {where.sql()} "
-                        "ORDER BY a.published DESC NULLS LAST, a.ingested_at DESC, a.id LIMIT ? OFFSET ?",
-                        [*where.params, size, offset])
+            # keys first, then the wide columns of just that page by primary key
+            order = "ORDER BY a.published DESC NULLS LAST, a.ingested_at DESC, a.id"
+            ids = [r[0] for r in cur.execute(f"SELECT a.id FROM articles a {where.sql()} {order} LIMIT ? OFFSET ?",
+                                             [*where.params, size, offset]).fetchall()]
+            cur.execute(f"SELECT {Q.ARTICLE_COLUMNS} FROM articles a WHERE a.id IN (SELECT unnest(?)) {order}", [ids])
             items = Q.rows_as_dicts(cur)
             counts = dict(cur.execute("SELECT article_id, count(*) FROM events WHERE article_id IN "
                                       "(SELECT unnest(?)) GROUP BY 1", [[a["id"] for a in items]]).fetchall())
@@ -583,7 +575,7 @@ def create_app(
     @app.get("/api/actors", tags=["entities"])
     def actors(request: Request, f: FilterDep, format: Fmt = "json",
                limit: Limit = None, offset: Offset = 0,
-               group: Annotated[bool, Query(description="One row per (name, country, sector) with counts.")]
+               group: Annotated[bool, Query(description="One row per (name, country, sector) with its article count.")]
                = False) -> Any:
         """Actors per article (with mention spans), or grouped across articles with `group=true`.
         Filters: actor/q (name), country, category (sector), dates (article published), article_id."""
@@ -593,9 +585,8 @@ def create_app(
         if group:
             return grouped_list(
                 request, sql_from="FROM actors x JOIN articles a ON a.id = x.article_id",
-                select="x.name, x.country, x.sector, count(DISTINCT x.article_id) AS articles, "
-                       "sum(json_array_length(x.mentions)) AS mentions",
-                group="x.name, x.country, x.sector", where=where, order="articles DESC, mentions DESC, x.name",
+                select="x.name, x.country, x.sector, count(DISTINCT x.article_id) AS articles",
+                group="x.name, x.country, x.sector", where=where, order="articles DESC, x.name, x.country",
                 fmt=format, limit=limit, offset=offset, name="actors")
         return table_list(request, table="actors", columns="x.*, a.title AS article_title, a.published",
                           where=where, order="a.published DESC NULLS LAST, x.article_id, x.id", fmt=format,
@@ -664,12 +655,27 @@ def create_app(
                       f.countries, f.countries)
         with state.cursor() as cur:
             total = cur.execute(f"SELECT count(*) FROM story_events s {where.sql()}", where.params).fetchone()[0]
+            if "reports" in state.story_columns():
+                # the cross-article layer keeps a report count per story: order by it, count the page only
+                ids = [r[0] for r in cur.execute(
+                    f"SELECT s.id FROM story_events s {where.sql()} ORDER BY s.reports DESC NULLS LAST, "
+                    "s.date DESC NULLS LAST, s.id LIMIT ? OFFSET ?", [*where.params, size, offset]).fetchall()]
+                page = Q.Where()
+                page.add("s.id IN (SELECT unnest(?))", ids)
+                reports_from = ("(SELECT story_event_id, count(*) AS n_reports, count(DISTINCT article_id) AS "
+                                "n_articles FROM story_event_reports WHERE story_event_id IN (SELECT unnest(?)) "
+                                "GROUP BY 1)")
+                params: list[Any] = [ids, *page.params]  # the subquery's ids come first in the SQL
+                order = "ORDER BY s.reports DESC NULLS LAST, s.date DESC NULLS LAST, s.id"
+            else:
+                page = where
+                reports_from = ("(SELECT story_event_id, count(*) AS n_reports, count(DISTINCT article_id) AS "
+                                "n_articles FROM story_event_reports GROUP BY 1)")
+                order = "ORDER BY n_reports DESC, s.date DESC NULLS LAST, s.id LIMIT ? OFFSET ?"
+                params = [*where.params, size, offset]
             cur.execute("SELECT s.*, coalesce(r.n_reports, 0) AS n_reports, coalesce(r.n_articles, 0) AS n_articles "
-                        "FROM story_events s LEFT JOIN (SELECT story_event_id, count(*) AS n_reports, "
-                        "count(DISTINCT article_id) AS n_articles FROM story_event_reports GROUP BY 1) r "
-                        f"ON r.story_event_id = s.id {where.sql()} "
-                        "ORDER BY n_reports DESC, s.date DESC NULLS LAST, s.id LIMIT ? OFFSET ?",
-                        [*where.params, size, offset])
+                        f"FROM story_events s LEFT JOIN {reports_from} r ON r.story_event_id = s.id {page.sql()} "
+                        f"{order}", params)
             items = Q.rows_as_dicts(cur, decode_json=format != "csv")
         next_link = _next_link(request, offset, size, total)
         if format == "csv":
@@ -706,6 +712,25 @@ def create_app(
         return story
 
     return app
+
+
+def _versions(state: State) -> dict[str, Any]:
+    """Looked up once at start-up (reading package metadata on every request would cost milliseconds)."""
+    import importlib.metadata as md
+
+    import spacy
+
+    import sitrep
+    from sitrep.pipeline import MODEL_NAME
+
+    try:
+        model_version = md.version(MODEL_NAME.replace("_", "-"))
+    except md.PackageNotFoundError:
+        model_version = None
+    return {"sitrep": sitrep.__version__, "spacy": spacy.__version__,
+            "model": {"name": MODEL_NAME, "version": model_version}, "duckdb": duckdb.__version__,
+            "python": platform.python_version(), "schema_version": state.schema_version,
+            "allow_ingest": state.allow_ingest}
 
 
 def contradictions(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:

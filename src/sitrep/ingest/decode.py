@@ -90,7 +90,7 @@ def decode(data: bytes, source: str) -> str:
             raise InputError(source, Errors.E105.format(
                 path=source, reason=f"not UTF-8 ({utf8_error.reason} at byte {utf8_error.start}), and as "
                 f"{best.encoding} it reads as gibberish")) from utf8_error
-    if _control_ratio(text) > 0.05:
+    if _control_ratio(text) > 0.3:  # stray escapes are cleaned later; a text that is mostly controls is not text
         raise InputError(source, Errors.E104.format(path=source, kind="mostly control characters"))
     return text
 

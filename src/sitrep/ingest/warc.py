@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from sitrep.errors import Errors, InputError
-from sitrep.ingest.decode import check_size, decode
+from sitrep.ingest.decode import decode
 from sitrep.ingest.html import read_html
 from sitrep.ingest.options import ReadOptions
 from sitrep.ingest.text import read_text
@@ -36,8 +36,9 @@ def read_warc(stream: BinaryIO, source: str, options: ReadOptions) -> Iterator[A
                 continue
             found += 1
             try:
-                body = record.content_stream().read(limit + _READ_SLACK)
-                check_size(where, len(body))
+                body = record.content_stream().read(limit + _READ_SLACK)  # a zip bomb stops inflating here
+                if len(body) > limit:
+                    raise InputError(where, Errors.E113.format(path=where, limit_mb=limit / 2**20))
                 text = decode(body, where)
                 reader = read_html if "html" in content_type else read_text
                 for article in reader(text, where, options):

@@ -36,7 +36,7 @@ from anyascii import anyascii
 logger = logging.getLogger(__name__)
 
 # Bump when the schema or the build recipe changes: an older file is rebuilt automatically.
-GAZETTEER_VERSION = 4
+GAZETTEER_VERSION = 5
 FILENAME = f"gazetteer-v{GAZETTEER_VERSION}.sqlite"
 
 # kind -> (GeoNames feature code when the source gives none, contract precision)
@@ -188,6 +188,9 @@ def _source_rows() -> tuple[dict[int, _Row], dict[int, set[str]]]:
         places[gid] = _Row(gid, cont["toponymName"], "continent", "CONT", "", float(cont["lat"]), float(cont["lng"]),
                            pop=int(cont.get("population") or 0))
         names[gid].add(cont["toponymName"])
+        if cont["toponymName"] == "Europe":
+            # "in the EU", "across the European Union": as a place, the Union is the continent
+            names[gid].update(("EU", "E.U.", "European Union"))
         for alt in cont.get("alternateNames", []):
             if alt.get("lang") == "en":
                 names[gid].add(alt["name"])

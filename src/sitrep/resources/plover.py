@@ -275,8 +275,10 @@ remain obj=alert : MOBILIZE/alert/military
 stay obj=alert : MOBILIZE/alert/military
 put obj=investigation|inquiry|probe : ACCUSE/investigate/legal
 put obj=arrest|detention|custody : COERCE/arrest/legal
-set +up obj=base|post|camp|checkpoint|headquarters|outpost : MOBILIZE/troops/military
-establish obj=base|post|camp|checkpoint|headquarters|outpost : MOBILIZE/troops/military
+set +up obj=base|post|camp|checkpoint|headquarters|outpost|barrack|point|position|militia|unit|brigade|battalion|entity|branch : MOBILIZE/troops/military
+establish obj=base|post|camp|checkpoint|headquarters|outpost|barrack|point|position : MOBILIZE/troops/military
+form obj=group|unit|militia|force|brigade|battalion|organisation|organization|division|regiment : MOBILIZE/troops/military
+enter subj=troop|force|fighter|soldier|militant|army|jet|plane|aircraft|unit|tank|convoy|warship : MOBILIZE/troops/military
 conscript : MOBILIZE/troops/military
 # COERCE: seize, restrict, ban, arrest, deport, censor, destroy property
 arrest : COERCE/arrest/legal
@@ -315,6 +317,12 @@ loot : COERCE/destroy/
 vandalize : COERCE/destroy/
 vandalise : COERCE/destroy/
 deface : COERCE/destroy/
+burn obj=shop|house|home|vehicle|car|building|church|mosque|office|property|store|village|tyre|tire|bus|school : COERCE/destroy/
+set +ablaze : COERCE/destroy/
+set +afire : COERCE/destroy/
+set +alight : COERCE/destroy/
+set obj=fire : COERCE/destroy/
+intercept obj=gun|weapon|package|device|explosive|shipment|arm|ammunition|firearm|rifle|cache : COERCE/seize/military
 hack : COERCE/cyber/
 defuse : COERCE/seize/military
 suppress : COERCE/restrict/
@@ -377,6 +385,20 @@ clash : ASSAULT/firearms/military
 fight : ASSAULT//military
 battle : ASSAULT//military
 detonate : ASSAULT/explosives/
+drop obj=bomb|barrel|container|munition|shell|explosive|gas|chlorine|leaflet|missile : ASSAULT/aerial/military
+plant obj=mine|landmine|bomb|explosive|ied|device : ASSAULT/explosives/
+pelt : ASSAULT/primitive/
+lynch : ASSAULT/beat/
+throw obj=stone|rock|bottle|brick|petrol|molotov|firebomb|grenade|firecracker|projectile|egg : ASSAULT/primitive/
+hurl obj=stone|rock|bottle|brick|petrol|molotov|firebomb|grenade|firecracker|projectile|egg : ASSAULT/primitive/
+stone : ASSAULT/primitive/
+use obj=gas|chlorine|sarin|chemical|nerve|poison : ASSAULT/cbrn/military
+free obj=village|town|city|area|territory|district|province|region|neighbourhood|neighborhood : ASSAULT/occupy/military
+liberate obj=village|town|city|area|territory|district|province|region|neighbourhood|neighborhood : ASSAULT/occupy/military
+take obj=control : ASSAULT/occupy/military
+gain obj=control|ground : ASSAULT/occupy/military
+control obj=area|town|city|village|territory|region|province|district|neighbourhood|neighborhood : ASSAULT/occupy/military
+take obj=hostage : ASSAULT/abduct/
 blow +up : ASSAULT/explosives/
 target : ASSAULT//military
 hit obj=target|position|base|city|town|village|convoy|area|building|hospital|school : ASSAULT//military
@@ -503,6 +525,11 @@ abduction : ASSAULT/abduct/
 torture : ASSAULT/torture/
 rape : ASSAULT/sexual/
 explosion : ASSAULT/explosives/
+landmine : ASSAULT/explosives/
+violence mod=sexual : ASSAULT/sexual/
+violence : ASSAULT//
+looting : COERCE/destroy/
+arson : COERCE/destroy/
 blast : ASSAULT/explosives/
 bomber mod=suicide : ASSAULT/suicide-attack/
 """

@@ -156,7 +156,7 @@ class ActorsStage:
         trail = sorted({
             (span.start, entry.code) for span, entry in gaz.values()
             if entry.kind in (C.COUNTRY, C.DEMONYM, C.CAPITAL, C.SEAT) and entry.code
-            and not _against(doc, span)
+            and not _against(doc, span) and not _qualified_people(span, gaz)
         })
         reader = _Reader(self, doc, gaz, trail)
         mentions = reader.read()
@@ -197,7 +197,6 @@ class ActorsStage:
         actors: list[Actor] = []
         by_key: dict[tuple, Actor] = {}
         mentions.sort(key=lambda m: (m.start, -m.end))
-        person_mentions: list[_Mention] = []
         explicit: dict[str, bool] = {}  # actor id -> its country was read from its own phrase
         for mention in mentions:
             actor = by_key.get(mention.key)
@@ -216,8 +215,6 @@ class ActorsStage:
             by_key[mention.key] = actor
             mention.actor = actor
             _code(actor, mention, explicit)
-            if mention.kind == "person":
-                person_mentions.append(mention)
             for lo, hi in [(mention.start, mention.end), *mention.extra]:
                 span = doc[lo:hi]
                 actor.mentions.append(TextSpan(text=span.text, start=span.start_char, end=span.end_char))
@@ -403,7 +400,7 @@ class _Reader:
         for t in ent:
             self.consumed.add(t.i)
         if entry is not None and entry.kind == C.IGO:
-            return _Mention(ent.start, ent.end, "igo", C.country_name(entry.code) if False else name,
+            return _Mention(ent.start, ent.end, "igo", name,
                             ("igo", entry.code), ent.root.i, country=entry.code, sector="IGO", explicit=True)
         if entry is not None and entry.kind == C.NGO:
             return _Mention(ent.start, ent.end, "organisation", name, ("org", name.lower()), ent.root.i,
@@ -561,6 +558,10 @@ class _Reader:
         if entry.kind == C.CAPITAL:
             return country_mention if (force or self._metonymic(span)) else None
         if entry.kind == C.DEMONYM:
+            head_hit = self.gaz.get(root.head.i)
+            if root.dep_ in ("amod", "compound") and head_hit is not None and head_hit[1].kind == C.DEMONYM \
+                    and root.head.i > root.i:
+                return None  # "Bosnian" in "Bosnian Serbs": read with the group
             if root.dep_ in ("amod", "compound", "nmod") and root.head.pos_ in ("NOUN", "PROPN"):
                 # "an Indian proposal", "Israeli air raids": the state behind the thing
                 return country_mention
@@ -576,8 +577,12 @@ class _Reader:
                         code = self._context_country(root.i, state=True, exclude=entry.code)
                 else:
                     attached, _ = self._country_attached(root)
+                    mods = [c for c in root.lefts if c.dep_ in ("amod", "compound") and c.i in self.gaz
+                            and self.gaz[c.i][1].kind == C.DEMONYM and self.gaz[c.i][1].code]
                     if attached:  # "the Albanians of southern Serbia"
                         code = attached
+                    elif mods:  # "Bosnian Serbs": the people of that country
+                        start, code = mods[0].i, self.gaz[mods[0].i][1].code
                 return _Mention(start, span.end, "group", self.doc[start:span.end].text,
                                 ("phrase", span.text.lower(), code), root.i, country=code, sector="CVL",
                                 explicit=explicit, plural=True)
@@ -747,7 +752,7 @@ class _Reader:
             if token.pos_ == "PRON" or token.tag_ in ("PRP", "PRP$"):
                 if low in _PERSON_PRONOUNS:
                     target = self._antecedent(token, people, starts=starts[id(people)])
-                elif low in _IT_PRONOUNS and token.dep_ in ("nsubj", "nsubjpass", "poss") and token.head.lemma_ != "be":
+                elif low in _IT_PRONOUNS and token.dep_ in ("nsubj", "nsubjpass", "poss") and _referential(token):
                     target = self._antecedent(token, others, subjects_only=True, starts=starts[id(others)])
                 elif low in _THEY_PRONOUNS:
                     target = self._antecedent(token, groups, starts=starts[id(groups)])
@@ -798,6 +803,16 @@ class _Reader:
         actor.mentions.append(TextSpan(text=span.text, start=span.start_char, end=span.end_char))
 
 
+def _referential(token: Token) -> bool:
+    """Whether "it"/"its" can stand for an actor: not the "it" of "it was a rotation" or "it is likely
+    that ...", but the "it" of "it is willing to withdraw" or "it expelled"."""
+    head = token.head
+    if token.dep_ == "poss" or head.lemma_ != "be":
+        return True
+    deps = {c.dep_ for c in head.children}
+    return "acomp" in deps and "ccomp" not in deps
+
+
 def _governing(token: Token) -> Token:
     """The token whose dependency label tells a name's role: "White" in "the White House" -> "House"."""
     while token.dep_ in ("compound", "amod", "conj") and token.head.i != token.i and token.head.i > token.i:
@@ -811,6 +826,13 @@ def _locative(ent: Span) -> bool:
     while root.dep_ == "conj" and root.head.i != root.i:  # "in Tal Afar and Sinjar"
         root = root.head
     return root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPS
+
+
+def _qualified_people(span: Span, gaz: dict[int, tuple[Span, C.Entry]]) -> bool:
+    """ "Serbs" in "Bosnian Serbs": a people named with another country's adjective, which is the one
+    the phrase is about (so "their forces" after it is not Serbia's)."""
+    return any(c.dep_ in ("amod", "compound") and c.i in gaz and gaz[c.i][1].kind == C.DEMONYM
+               and gaz[c.i][0].start != span.start for c in span.root.lefts)
 
 
 def _against(doc: Doc, span: Span) -> bool:

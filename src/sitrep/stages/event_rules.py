@@ -101,6 +101,9 @@ def _object_lemmas(head: Token) -> set[str]:
     """Lemmas of the verb's objects (direct, passive subject, prepositional) and their modifiers, and of
     the noun after "part of", "state of" ("lifted a state of emergency")."""
     out: set[str] = set()
+    if head.dep_ == "acl" and head.tag_ == "VBN":  # "shells fired by ...", "bombs discovered on ..."
+        out.add(_lemma(head.head))
+        out.update(_lemma(t) for t in head.head.children if t.dep_ in ("compound", "amod"))
     for child in head.children:
         if child.dep_ in OBJECT_DEPS or child.dep_ in PASSIVE_SUBJECT_DEPS or child.dep_ == "dative":
             out.add(_lemma(child))

@@ -297,8 +297,13 @@ class _DocContext:
                     break
         if not any(r.get("country") for r in sources) and cand.kind != "noun":
             sources = self.clause_actors(cand, before=True, exclude=targets) or sources
-        if not any(r.get("country") for r in targets) and cand.type not in ("RETREAT", "MOBILIZE", "PROTEST"):
-            targets = self.clause_actors(cand, before=False, exclude=sources) or targets
+        if not any(r.get("country") for r in targets):
+            targets = (self.clause_actors(cand, before=False, exclude=sources)
+                       or self.clause_actors(cand, before=True, exclude=sources, skip_nearest=True) or targets)
+        if cand.type == "PROTEST" and not any(r.get("country") for r in targets):
+            # a protest with no named addressee is addressed to the protesters' own government (PLOVER)
+            targets = [{"id": None, "name": r["country"], "country": r["country"], "sector": "GOV"}
+                       for r in sources[:1] if r.get("country")] or targets
         source_keys = {_key(r) for r in sources}
         cand.source_refs = sources
         cand.target_refs = [r for r in targets if _key(r) not in source_keys]
@@ -311,16 +316,17 @@ class _DocContext:
         if any(r.get("country") for r in cand.target_refs):
             cand.confidence += 0.04
 
-    def clause_actors(self, cand: rules.Candidate, *, before: bool,
-                      exclude: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def clause_actors(self, cand: rules.Candidate, *, before: bool, exclude: list[dict[str, Any]],
+                      skip_nearest: bool = False) -> list[dict[str, Any]]:
         """When the parse gives no coded party: the country-coded actor nearest the trigger in the
-        sentence, before it for a source (the subject side), after it in the clause for a target."""
+        sentence, before it for a source (the subject side), after it for a target (or, with
+        `skip_nearest`, a target before it that is not the nearest, i.e. not the subject)."""
         sent = cand.trigger.sent
         pos = cand.trigger.idx
         if before:
             lo, hi = sent.start_char, pos
         else:
-            lo, hi = pos, rules.clause_bounds(cand)[1]
+            lo, hi = pos, sent.end_char
         taken = {r.get("country") for r in exclude} | {r.get("id") for r in exclude if r.get("id")}
         best: tuple[int, Actor] | None = None
         for actor in self.actors:
@@ -333,6 +339,13 @@ class _DocContext:
                         best = (distance, actor)
         if best is None:
             return []
+        if skip_nearest:
+            others = [a for a in self.actors if a.country and a.id != best[1].id and a.country not in taken
+                      and a.country != best[1].country
+                      and any(lo <= m.start < hi for m in a.mentions)]
+            if not others:
+                return []
+            best = (0, others[0])
         actor = best[1]
         return [{"id": actor.id, "name": actor.name, "country": actor.country, "sector": actor.sector}]
 

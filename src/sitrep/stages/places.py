@@ -57,6 +57,10 @@ ADMIN_WORDS = frozenset({"region", "province", "oblast", "state", "county", "dis
 COMPASS_WORDS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western",
                            "central", "northeast", "northwest", "southeast", "southwest", "upper", "lower",
                            "middle", "greater", "new", "north-east", "north-west", "south-east", "south-west"})
+# Words that make a LOC name a region ("Middle East", "Horn of Africa", "West Coast").
+REGION_WORDS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+                          "central", "middle", "northeast", "northwest", "southeast", "southwest", "coast",
+                          "gulf", "basin", "peninsula", "valley", "region", "belt", "horn"})
 COUNTRY_WORDS = frozenset({"country", "nation", "kingdom", "republic"})
 # Verbs whose subject acts like an agent: "Moscow said", "Russia agreed" are metonymic uses.
 AGENTIVE_VERBS = frozenset({
@@ -215,7 +219,13 @@ class PlacesStage:
         mentions: list[_Mention] = []
         taken = [False] * len(doc)
         # Words the article uses inside a person's name: "Fomin" after "Alexander Fomin".
-        person_words = {t.lower_ for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1 for t in ent}
+        # word -> keys of the multi-word PERSON entities it is part of (a name is not blocked by itself:
+        # "Tamil Nadu" tagged PERSON is still a place when nothing else makes it a person)
+        person_words: dict[str, set[str]] = defaultdict(set)
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and len(ent) > 1:
+                for t in ent:
+                    person_words[t.lower_].add(name_key(ent.text))
         place_keys = {name_key(ent.text) for ent in doc.ents if ent.label_ in ("GPE", "LOC")}
 
         def add(span: Span, cands: list[_Cand], source: str, embedded: bool = False, label: str = "") -> None:
@@ -229,6 +239,8 @@ class PlacesStage:
                 continue
             key = name_key(span.text)
             label = ent.label_
+            if _holiday(span):
+                continue  # "St. Patrick's Day"
             if label in TOPONYM_LABELS:
                 if key in GENERIC_WORDS:
                     continue  # "the Gulf", "Centre": the gazetteer's namesake is not what is meant
@@ -267,7 +279,8 @@ class PlacesStage:
         mentions.sort(key=lambda m: m.span.start)
         return mentions
 
-    def _embedded(self, span: Span, person_words: set[str], place_keys: set[str], add: Any, literal: bool) -> None:
+    def _embedded(self, span: Span, person_words: dict[str, set[str]], place_keys: set[str], add: Any,
+                  literal: bool) -> None:
         """Place names inside a longer entity: "Kentucky" in "the Kentucky Department of Education",
         "Georgia" in "Northeast Georgia". Inside an organisation's name the use is not literal."""
         doc = span.doc
@@ -284,7 +297,7 @@ class PlacesStage:
                 if not all(_name_like(t) for t in sub):
                     continue
                 key = name_key(sub.text)
-                if key in GENERIC_WORDS or (k - i == 1 and doc[i].lower_ in person_words):
+                if key in GENERIC_WORDS or (k - i == 1 and doc[i].lower_ in person_words) or _holiday(sub):
                     continue
                 cands = [c for c in self._candidates(sub, key, fuzzy=False, strip=False)
                          if c[2] or c[0].kind == "country"]
@@ -298,7 +311,7 @@ class PlacesStage:
             add(hit[0], hit[1], "embedded", embedded=not literal)
             i = hit[0].end
 
-    def _longest_known(self, doc: Doc, i: int, j: int, person_words: set[str],
+    def _longest_known(self, doc: Doc, i: int, j: int, person_words: dict[str, set[str]],
                        place_keys: set[str]) -> tuple[Span, list[_Cand]] | None:
         """The longest run doc[i:k] (k <= j) that the gazetteer knows well enough to call a place."""
         for k in range(j, i, -1):
@@ -314,23 +327,28 @@ class PlacesStage:
                 return span, cands
         return None
 
-    def _strong(self, cands: list[_Cand], span: Span, person_words: set[str]) -> bool:
+    def _strong(self, cands: list[_Cand], span: Span, person_words: dict[str, set[str]]) -> bool:
         """Whether a name the NER did not tag as a place should still be one: a prominent place whose
         main name it is, or any place named after a locative preposition, and never a common word,
         a word of a person's name or a plural common noun."""
         key = name_key(span.text)
-        if key in GENERIC_WORDS or any(t.lower_ in person_words for t in span):
+        if _holiday(span):
+            return False
+        if key in GENERIC_WORDS or any(person_words.get(t.lower_, set()) - {key} for t in span):
             return False
         if span[-1].tag_ in ("NNS",) or span[0].pos_ in ("VERB", "AUX", "ADV"):
             return False
         if span[0].text.endswith(".") and not (span.start > 0 and span.doc[span.start - 1].text == ","):
             return False  # "Va.", "Miss.": a state abbreviation only after "City,"
-        main = [c for c in cands if c[2] and c[1] >= 1.0]
+        # a main name, or a curated alias of a country or division ("DPRK", "Calif.")
+        main = [c for c in cands if c[1] >= 1.0 and (c[2] or c[0].kind in ("country", "admin1", "continent"))]
         if not main:
             return False
         prev = doc_prev_word(span)
         if prev in LOCATIVE_PREPS and prev not in WEAK_PREPS:
             return True
+        if prev == "of" and span.start >= 2 and span.doc[span.start - 2].ent_type_ == "PERSON":
+            return True  # "David Smith of Bellmore": where a person lives
         if span.start > 0 and span.doc[span.start - 1].text == "," and any(
                 c[0].kind in ("admin1", "country") for c in main):
             return True  # "Jackson, Miss."
@@ -427,9 +445,10 @@ class PlacesStage:
             for m in members:
                 factor = 0.85 if m.source in ("gazetteer", "embedded") else 1.0
                 m.best, m.confidence = rep.best, round(rep.confidence * factor, 3)
-        # A LOC the gazetteer knows only as a hamlet ("Middle East", USA) is a region it lacks.
+        # A region the gazetteer lacks ("Middle East") must not become a hamlet of that name (USA).
         for m in mentions:
-            if m.best is not None and m.label == "LOC" and m.best.kind == "city" and m.best.pop < 5000:
+            if (m.best is not None and m.label == "LOC" and m.best.kind == "city" and m.best.pop < 5000
+                    and any(w in REGION_WORDS for w in m.key.split())):
                 m.best = None
 
     def _rank(self, m: _Mention, ctx: _Context) -> None:
@@ -619,11 +638,19 @@ def _name_like(token: Token) -> bool:
     return token.is_alpha or (text.endswith(".") and text.replace(".", "").isalpha())
 
 
+def _holiday(span: Span) -> bool:
+    """A name followed by "'s Day" names a holiday, not a place ("St. Patrick's Day")."""
+    doc = span.doc
+    return (span.end + 1 < len(doc) and doc[span.end].tag_ == "POS" and doc[span.end + 1].lower_ == "day")
+
+
 def _dateline(token: Token) -> bool:
     """An upper-case name opening a news dateline: "BEIRUT (AP) -", "WINDSOR, Ont. -"."""
     doc = token.doc
-    return (token.is_upper and len(token) >= 3 and token.is_alpha and token.i + 1 < len(doc)
-            and doc[token.i + 1].text in (",", "-", "—", "–", "(", ":"))
+    if not (token.is_upper and len(token) >= 3 and token.is_alpha and token.i + 1 < len(doc)):
+        return False
+    after = doc[token.i + 1].text
+    return after in (",", "(", ":") or set(after) <= set("-—–")
 
 
 def doc_prev_word(span: Span) -> str:

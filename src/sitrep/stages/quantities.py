@@ -177,6 +177,10 @@ REFERRING_NOUNS = frozenset({"city", "town", "village", "area", "region", "provi
                              "capital", "port", "state", "county", "neighbourhood", "neighborhood", "camp"})
 NON_COUNT_ENTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"})
 NAME_ENTS = frozenset({"FAC", "ORG", "GPE", "LOC", "PRODUCT", "LAW", "EVENT", "WORK_OF_ART"})
+# Trigger nouns that are not people ("four gunshots", "two hospitals", "three camps").
+NOT_HEADCOUNTS = frozenset({"shot", "shots", "gunshot", "gunshots", "shooting", "shootings", "hit", "hits", "strike",
+                            "strikes", "condition", "hospital", "hospitals", "camp", "camps", "siege", "toll",
+                            "detention", "shelter", "shelters"})
 ZERO_WORDS = frozenset({"nobody", "none", "no"})
 
 
@@ -430,7 +434,7 @@ class QuantitiesStage:
         for idx in path:
             word = anchor.doc[idx]
             if word.lower_ == "according" or (word.lemma_ in SPEAKER_VERBS and word.i != anchor.i and any(
-                    c.dep_ in {"nsubj", "nsubjpass"} and c.i in path for c in word.children)):
+                    c.dep_ == "nsubj" and c.i in path for c in word.children)):
                 return None
         best: tuple[float, int, Token, tuple[str, str, bool]] | None = None
         for trig, info in triggers:
@@ -597,7 +601,8 @@ def _unit_of(noun: Token) -> str | None:
         return "people"
     if lower.startswith(_GLUED_PREFIXES):  # "peoplebetween": words run together in PDF text
         return _GLUED_UNITS[next(p for p in _GLUED_PREFIXES if lower.startswith(p))]
-    if lemma in TRIGGERS and TRIGGERS[lemma][0] not in HOUSING_CATEGORIES and noun.pos_ in {"NOUN", "ADJ", "VERB"}:
+    if lemma in TRIGGERS and TRIGGERS[lemma][0] not in HOUSING_CATEGORIES and lemma not in NOT_HEADCOUNTS and (
+            lower not in NOT_HEADCOUNTS and noun.pos_ in {"NOUN", "ADJ", "VERB"}):
         return "people"  # "12 dead", "three injured", "5,000 deaths", "200 arrests"
     if lower in {"arrests", "arrest"}:
         return "people"
@@ -852,7 +857,7 @@ def _source_from(doc: Doc, head: Token) -> dict:
 
 # -- article totals -----------------------------------------------------------------------------------------
 
-DEATH_EVIDENCE = frozenset({"kill", "killed", "die", "dead", "murder", "slay", "perish", "fatally", "fatal",
+DEATH_EVIDENCE = frozenset({"pass", "kill", "killed", "die", "dead", "murder", "slay", "perish", "fatally", "fatal",
                             "deadly", "death", "succumb"})
 INJURY_EVIDENCE = frozenset({"wound", "wounded", "injure", "injured", "hurt", "hospitalize", "hospitalized",
                              "shoot", "shot", "graze", "struck", "strike", "hit"})
@@ -883,6 +888,8 @@ def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: 
 
     def figure_of(category: str) -> int | None:
         found = explicit.get(category)
+        if found and any(found):
+            found = [f for f in found if f]  # "no one else was hurt" does not undo "two were wounded"
         value = (max(found) if pick == "max" else found[0]) if found else None
         if category in singles:
             value = max(value or 0, len(singles[category]))
@@ -917,6 +924,8 @@ def _has_evidence(doc: Doc, words: frozenset[str]) -> bool:
                     g.ent_type_ == "PERSON" or _singular_person(g) or g.lower_.endswith("old") for g in c.children)
                 for c in token.children):
             return True  # "charged in the death of 5-year-old Noelle"
+        if "kill" in words and token.lemma_ == "pass" and any(c.lower_ == "away" for c in token.children):
+            return True  # "the boy passed away"
         if token.lower_ == "gunshot" and token.head.lemma_ in {"wound", "injury"} and "wound" in words:
             return True  # "taken to hospital with a gunshot wound"
         # "was pronounced dead", "was found dead": the subject belongs to the verb above the adjective

@@ -575,7 +575,8 @@ def _cue_for_quotation(doc: Doc, span: SpacySpan, in_quote: list[int], qi: int) 
     text = doc.text
     candidates = [
         t for t in window
-        if t not in inside and in_quote[t] < 0 and _is_cue(doc[t], in_quote)
+        if t not in inside and in_quote[t] < 0
+        and _is_cue(doc[t], in_quote)
         and _same_paragraph(text, doc[t].idx, span)
     ]
     for t in candidates:

@@ -84,7 +84,7 @@ class TimesStage:
         """Find, normalise and store the document's time expressions in `doc._.times`."""
         dct = publication_date(doc)
         text = doc.text
-        ctx = grammar.Context(dct=dct, direction=lambda start, end: direction(doc, start, end))
+        ctx = grammar.Context(dct=dct, direction=lambda start, end: direction(doc, start, end, text))
         matches = grammar.find(text, self.grammar, guard=lambda family, start, end: _keep(doc, family, start, end),
                                ctx=ctx)
         found = grammar.resolve_all(text, matches, ctx)
@@ -129,15 +129,19 @@ def _keep(doc: Doc, family: str, start: int, end: int) -> bool:
     return not (token.dep_ == "nummod" and head.tag_ in ("NNS", "NNPS") and head.lower_ not in TIME_NOUNS)
 
 
-def direction(doc: Doc, start: int, end: int) -> str | None:
-    """"past" or "future" for a time expression, from the tense of the verb that governs it."""
-    if AHEAD_CUE.search(doc.text, max(0, start - 16), start):
+def direction(doc: Doc, start: int, end: int, text: str | None = None) -> str | None:
+    """"past" or "future" for a time expression, from the tense of the verb that governs it.
+
+    text (str): `doc.text`, passed in by callers that have it (`Doc.text` rebuilds the string each time).
+    """
+    text = doc.text if text is None else text
+    if AHEAD_CUE.search(text, max(0, start - 16), start):
         return "future"
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return None
     token: Token = span.root
-    until = UNTIL_CUE.search(doc.text, max(0, start - 24), start) is not None
+    until = UNTIL_CUE.search(text, max(0, start - 24), start) is not None
     # Climb the head chain to the first verb; the chain ends at the sentence root, so no `span.sent`
     # (which walks the whole document) is needed.
     for _ in range(64):

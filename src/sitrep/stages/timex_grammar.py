@@ -71,7 +71,8 @@ class Context:
 # -- regex building blocks --------------------------------------------------------------------------------
 
 NUM = rf"(?:{NUMBER_RE})"
-EDGE = r"(?P<edge>(?:the\s+)?(?:very\s+)?(?:end|beginning|start|middle|close|turn)\s+of\s+|early[\s-]|late[\s-]|mid-?\s?)"
+EDGE = (r"(?P<edge>(?:the\s+)?(?:very\s+)?(?:end|beginning|start|middle|close|turn)\s+of\s+"
+        r"|early[\s-]|late[\s-]|mid-?\s?)")
 APPROX = (r"(?P<approx>about|almost|nearly|more\s+than|less\s+than|fewer\s+than|at\s+least|roughly|some|over"
           r"|up\s+to|around|approximately|under|at\s+most|close\s+to|just\s+over|just\s+under|well\s+over)")
 B = r"(?<![\w'-])"  # left word boundary that also refuses "mid-word" hyphen joins
@@ -178,8 +179,6 @@ def _resolve_month_day(m: re.Match, ctx: Context, text: str) -> Timex | None:
     month, day = _month_number(m["mon"]), int(m["day"])
     if not 1 <= day <= 31:
         return None
-    if DATELINE.search(text, max(0, m.start() - 40), m.start()) and re.match(r"\s*\(", text[m.end(): m.end() + 3]):
-        return None  # "WASHINGTON, August 11 (Xinhua) --": a dateline, metadata rather than text
     mod = _edge_mod(m["edge"]) if "edge" in m.re.groupindex else None
     if m["year"]:
         date = cal.safe_date(int(m["year"]), month, day)
@@ -223,8 +222,6 @@ def _resolve_month(m: re.Match, ctx: Context, text: str) -> Timex | None:
     if not rel and not edge and re.match(r"\s+[A-Z][a-z]", after) and not re.match(
             r"\s+(?:" + WEEKDAY_RE + r"|" + FULL_MONTH_RE + r")", after):
         return None
-    if re.match(r"\s*\d{1,2}\b", after):
-        return None  # a month with a day that the day-level rules refused (a dateline)
     month = _month_number(name)
     mod = _edge_mod(edge)
     if ctx.dct is None:
@@ -243,7 +240,6 @@ def _resolve_month(m: re.Match, ctx: Context, text: str) -> Timex | None:
     return _dated(m, Point(cal.MONTH, year, month), "month", mod=mod)
 
 
-DATELINE = re.compile(r"(?:^|\n)\s*[A-Z][A-Z .'-]+,\s*$")
 MONTH_CUES = frozenset({"in", "since", "until", "till", "by", "from", "through", "during", "of", "before",
                         "after", "early", "late", "mid", "on", "to", "between", "and", "or", "last", "next",
                         "this", "that", "each", "every", "end", "mid-"})
@@ -463,11 +459,7 @@ def _resolve_relative_unit(m: re.Match, ctx: Context, text: str) -> Timex | None
     elif rel in ("next", "coming", "the coming", "this coming", "the following", "following"):
         step = 1
     anaphoric = rel in ("the following", "following", "the previous", "the same", "the prior")
-    base_date: dt.date | None
-    if anaphoric and ctx.ref is not None:
-        base_date = ctx.ref.date()
-    else:
-        base_date = ctx.dct
+    base_date = ctx.ref.date() if anaphoric and ctx.ref is not None else ctx.dct
     if base_date is None:
         return _unresolved(m, ctx, "DATE", "relative_unit", None, mod)
     if unit == "weekend":
@@ -519,14 +511,16 @@ def _resolve_quarter(m: re.Match, ctx: Context, text: str) -> Timex | None:
     words = " ".join((m["pre"] or "").lower().replace("-", " ").split())
     det = (m["det"] or "").lower()
     kind = m["q"].lower()
-    if det == "a" or (not words and not det and not m["pyear"]):
+    hyphenated_ordinal = any(w in ORDINALS for w in words.split()) and "-" in m[0]
+    if (det == "a" and not hyphenated_ordinal) or (not words and not det and not m["pyear"]):
         return None  # "a quarter of the vote", bare "quarter"
     if not words and det in ("its", "their"):
         return None
     gran = cal.QUARTER if kind == "quarter" else cal.HALF
     number = next((ORDINALS[w] for w in words.split() if w in ORDINALS and w != "last"), None)
     year: int | None = int(m["year"] or m["pyear"]) if (m["year"] or m["pyear"]) else None
-    shift_year = 1 if "next year's" in words else -1 if ("year earlier" in words or "year ago" in words or "last year's" in words
+    earlier = ("year earlier", "year ago", "last year's")
+    shift_year = 1 if "next year's" in words else -1 if (any(w in words for w in earlier)
                         or "prior year" in words) else 0
     if det == "next" and number is None:
         step = 1
@@ -565,7 +559,7 @@ def _resolve_quarter(m: re.Match, ctx: Context, text: str) -> Timex | None:
             point = cal.shift(cal.at_granularity(ctx.dct, gran), step, cal.QUARTER) if ctx.dct else base
         if shift_year and point is not None:
             point = cal.shift(point, shift_year, cal.YEAR)
-    timex = _dated(m, point, "quarter")
+    timex = _dated(m, point, "quarter", start=m.start("pre") if det == "a" else None)
     timex.reference = not shift_year
     return timex
 
@@ -660,7 +654,7 @@ def _resolve_duration(m: re.Match, ctx: Context, text: str) -> Timex | None:
         amount += 0.5
     if re.fullmatch(r"(?:1[6-9]|20)\d\d", number_text):
         return None  # "the 1988 quarter": a year, not an amount
-    if unit == "quarter" and (m["unit"].lower().endswith("s") and "-" in m[0] or amount is None):
+    if unit == "quarter" and ((m["unit"].lower().endswith("s") and "-" in m[0]) or amount is None):
         return None  # "three-quarters of the vote": a fraction
     if unit == "fortnight":
         unit, amount = "week", (amount * 2 if amount is not None else None)
@@ -796,7 +790,8 @@ def _families() -> list[tuple[str, str, Resolver]]:
         ("iso", r"(?<![\d-])(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})(?:[T ](?P<h>\d{2}):(?P<mi>\d{2})(?::\d{2})?)?"
                 r"(?![\d-])", _resolve_iso),
         ("slash", r"(?<![\d/.])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\d/])", _resolve_slash),
-        ("month_day", rf"{B}(?:(?P<rel>{_H_MDREL})\s+)?(?:{WEEKDAY_RE},?\s+)?(?:{_i(EDGE)})?(?P<mon>{MONTH_RE})\s*(?P<day>\d{{1,2}})"
+        ("month_day", rf"{B}(?:(?P<rel>{_H_MDREL})\s+)?(?:{WEEKDAY_RE},?\s+)?(?:{_i(EDGE)})?"
+                      rf"(?P<mon>{MONTH_RE})\s*(?P<day>\d{{1,2}})"
                       r"(?:st|nd|rd|th)?(?![\d:,.]\d)(?:,?\s+(?P<year>\d{4})(?![\d]))?(?!\w)", _resolve_month_day),
         ("day_month", rf"{B}(?:{WEEKDAY_RE},?\s+)?(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
                       rf"(?P<mon>{MONTH_RE})(?:,?\s+(?P<year>\d{{4}})(?!\d))?", _resolve_month_day),
@@ -846,7 +841,8 @@ def _families() -> list[tuple[str, str, Resolver]]:
                              r"|the\s+same|the\s+prior|the)\s+(?:fiscal\s+|calendar\s+|full\s+|whole\s+|entire\s+)?(?P<unit>week-?end|week|month"
                              rf"|year|decade|{SEASON_RE})(?!\w|-\w)"), _resolve_relative_unit),
         ("year_part", _i(rf"{B}(?:the\s+)?(?:year[-\s]?end|mid-?year|end-of-year|month-?end){E}"), _resolve_year_part),
-        ("quarter", _i(rf"{B}(?:(?P<det>the|this|last|next|its|their|a)\s+)?(?:(?P<pyear>(?:19|20)\d\d)\s+)?(?P<pre>(?:(?:year-earlier|year-ago"
+        ("quarter", _i(rf"{B}(?:(?P<det>the|this|last|next|its|their|a)\s+)?(?:(?P<pyear>(?:19|20)\d\d)\s+)?"
+                       r"(?P<pre>(?:(?:year-earlier|year-ago"
                        r"|year\s+earlier|prior\s+year|latest|current|previous|recent|most\s+recent|same|comparable"
                        r"|just-ended|just\s+ended|fiscal|calendar|first|second|third|fourth|final|1st|2nd|3rd|4th"
                        r"|last|this\s+year's|last\s+year's|next\s+year's)[\s-]+)*)(?P<q>quarter|half)(?:\s+of\s+(?:fiscal\s+)?"
@@ -863,7 +859,8 @@ def _families() -> list[tuple[str, str, Resolver]]:
          _resolve_duration),
         ("bare_plural", _i(r"(?:(?<=\bfor\s)|(?<=\bwithin\s)|(?<=\bin\s)|(?<=\bfor\s\s)|(?P<recent>(?:the\s+)?(?:recent"
                            r"|coming|next\s+few|past\s+few|last\s+few|future)\s+))"
-                           r"(?P<unit>years|months|weeks|days|decades|hours|centuries)(?![\w-])"), _resolve_bare_plural),
+                           r"(?P<unit>years|months|weeks|days|decades|hours|centuries)(?![\w-])"),
+         _resolve_bare_plural),
         ("set", _i(rf"{B}(?:(?P<ly>daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly"
                    rf"|semiannually)|(?:every|each|per)\s+(?:other\s+)?(?:(?P<num>{NUMBER_RE})\s+)?(?P<unit>{UNIT_RE}"
                    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon|evening|night"
@@ -901,37 +898,49 @@ Guard = Callable[[str, int, int], bool]
 _MONTH_WORDS = frozenset(m.lower() for m in MONTHS)
 _WEEKDAY_WORDS = frozenset(w.lower() for w in WEEKDAYS)
 _UNIT_WORDS = frozenset(
-    "second seconds minute minutes hour hours day days night nights week weeks fortnight fortnights month months "
-    "quarter quarters year years decade decades century centuries millennium millennia weekend weekends".split())
-_SEASON_WORDS = frozenset("spring summer fall autumn winter".split())
+    [
+        "second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "night", "nights", "week",
+        "weeks", "fortnight", "fortnights", "month", "months", "quarter", "quarters", "year", "years", "decade",
+        "decades", "century", "centuries", "millennium", "millennia", "weekend", "weekends"
+    ])
+_SEASON_WORDS = frozenset(["spring", "summer", "fall", "autumn", "winter"])
 _DIGITS = "#"  # stands for any number in a trigger set
 FAMILY_TRIGGERS: dict[str, frozenset[str]] = {
     "iso": frozenset({_DIGITS}), "slash": frozenset({_DIGITS}),
     "month_day": _MONTH_WORDS, "day_month": _MONTH_WORDS, "month_year": _MONTH_WORDS, "month": _MONTH_WORDS,
     "year": frozenset({_DIGITS}), "decade": frozenset({_DIGITS}),
-    "word_year": frozenset("nineteen thousand twenties thirties forties fifties sixties seventies eighties "
-                           "nineties".split()),
+    "word_year": frozenset([
+        "nineteen", "thousand", "twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties",
+        "nineties"
+    ]),
     "century": frozenset({"century"}),
     "weekday": _WEEKDAY_WORDS,
     "clock": frozenset({_DIGITS, "noon", "midnight", "midday"}),
-    "part_of_day": frozenset("morning afternoon evening night tonight overnight".split()),
-    "deictic": frozenset("today yesterday tomorrow now currently nowadays recently lately past future present "
-                         "presently moment soon current days".split()),
+    "part_of_day": frozenset(["morning", "afternoon", "evening", "night", "tonight", "overnight"]),
+    "deictic": frozenset([
+        "today", "yesterday", "tomorrow", "now", "currently", "nowadays", "recently", "lately", "past", "future",
+        "present", "presently", "moment", "soon", "current", "days"
+    ]),
     "relative_unit": _UNIT_WORDS | _SEASON_WORDS | {"weekend", "week"},
-    "year_part": frozenset("year yearend midyear month monthend end".split()),
+    "year_part": frozenset(["year", "yearend", "midyear", "month", "monthend", "end"]),
     "quarter": frozenset({"quarter", "half"}),
     "ago": frozenset({"ago", "earlier", "later", "hence", "back", "now"}),
     "year_ago": frozenset({"earlier", "ago"}),
     "duration": _UNIT_WORDS,
     "bare_plural": _UNIT_WORDS,
     "set": _UNIT_WORDS | _WEEKDAY_WORDS | _MONTH_WORDS | frozenset(
-        "daily weekly monthly annually yearly hourly nightly biweekly semiannually morning afternoon evening "
-        "night".split()),
-    "anaphoric": _UNIT_WORDS | frozenset("morning afternoon evening night".split()),
-    "holiday": frozenset("christmas new thanksgiving halloween easter good valentine valentines independence "
-                         "labor memorial boxing may".split()),
+        [
+            "daily", "weekly", "monthly", "annually", "yearly", "hourly", "nightly", "biweekly", "semiannually",
+            "morning", "afternoon", "evening", "night"
+        ]),
+    "anaphoric": _UNIT_WORDS | frozenset(["morning", "afternoon", "evening", "night"]),
+    "holiday": frozenset([
+        "christmas", "new", "thanksgiving", "halloween", "easter", "good", "valentine", "valentines",
+        "independence", "labor", "memorial", "boxing", "may"
+    ]),
 }
-WORD = re.compile(r"[A-Za-z]+|\d+")
+WORD = re.compile(r"\d+|[A-Za-z]{3,}")  # every trigger word has three letters or more
+ALL_TRIGGERS = frozenset().union(*FAMILY_TRIGGERS.values())
 WINDOW = 70  # characters either side of a trigger: longer than any expression's reach from its trigger
 
 
@@ -941,7 +950,8 @@ def _triggers(text: str) -> dict[str, list[tuple[int, int]]]:
     for m in WORD.finditer(text):
         word = m.group()
         key = _DIGITS if word[0].isdigit() else word.lower()
-        found.setdefault(key, []).append((m.start(), m.end()))
+        if key in ALL_TRIGGERS:
+            found.setdefault(key, []).append(m.span())
     return found
 
 

@@ -139,6 +139,8 @@
     syncFilterForm();
     for (const v of ["events", "article", "stories"]) $(`#view-${v}`).hidden = v !== view;
     $("#filters").hidden = view === "article";
+    // status, actor and text search filter events, not story events: hide them on the stories view
+    for (const name of ["status", "actor", "q"]) $("#filters").elements[name].closest("label").hidden = view === "stories";
     for (const a of document.querySelectorAll("nav a[data-view]")) a.classList.toggle("active", a.dataset.view === view);
     document.body.dataset.ready = "";
     const seq = ++loadSeq;
@@ -568,7 +570,7 @@
   // -- stories view ------------------------------------------------------------------------------------------
   async function showStories(storyId) {
     const f = state.filters;
-    const [list] = await Promise.all([api("/api/story-events", { type: f.type, date_from: f.date_from, date_to: f.date_to, bbox: f.bbox, limit: 200 }), ensureWorld()]);
+    const [list] = await Promise.all([api("/api/story-events", { type: f.type, date_from: f.date_from, date_to: f.date_to, bbox: f.bbox, country: f.country, limit: 200 }), ensureWorld()]);
     const box = $("#stories");
     clear(box);
     $("#stories-count").textContent = `${list.total} story event${list.total === 1 ? "" : "s"}`;
