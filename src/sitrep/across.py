@@ -61,6 +61,8 @@ SCHEMA_V2 = [
     """ALTER TABLE story_events ADD COLUMN IF NOT EXISTS date_precision VARCHAR""",
     """ALTER TABLE story_events ADD COLUMN IF NOT EXISTS place_name VARCHAR""",
     """ALTER TABLE story_events ADD COLUMN IF NOT EXISTS place_precision VARCHAR""",
+    """ALTER TABLE story_events ADD COLUMN IF NOT EXISTS place_country VARCHAR""",
+    """ALTER TABLE story_events ADD COLUMN IF NOT EXISTS place_admin1 VARCHAR""",
     """ALTER TABLE story_events ADD COLUMN IF NOT EXISTS source_countries VARCHAR""",
     """ALTER TABLE story_events ADD COLUMN IF NOT EXISTS target_countries VARCHAR""",
     """ALTER TABLE story_events ADD COLUMN IF NOT EXISTS reports INTEGER""",
@@ -184,7 +186,7 @@ _COARSE = {"country": 2, "region": 3, "admin1": 1}  # coarse precisions; a finer
 def places_compatible(lat1: float, lon1: float, precision1: str | None, country1: str | None,
                       admin1_1: str | None, lat2: float, lon2: float, precision2: str | None,
                       country2: str | None, admin1_2: str | None) -> bool:
-    """Can two places be where one event happened? (Added by the coref evaluation, see docs/across_eval.md.)
+    """Can two places be where one event happened? 
 
     A country or first-level division is a container, not a point: the centroid of the United States lies
     2,300 km from Los Angeles, so comparing centroid distance with radii (as `compatibility` does) calls
@@ -215,9 +217,9 @@ def compatibility(event: Event, story: dict[str, Any]) -> int | None:
         anchors += 1
     place = event.place
     if place and place.lat is not None and story["lat"] is not None:
-        radius = (PLACE_RADIUS_KM.get(place.precision or "city", 100)
-                  + PLACE_RADIUS_KM.get(story["place_precision"] or "city", 100))
-        if km_between(place.lat, place.lon, story["lat"], story["lon"]) > radius:
+        if not places_compatible(place.lat, place.lon, place.precision, place.country, place.admin1,
+                                 story["lat"], story["lon"], story["place_precision"], story["place_country"],
+                                 story["place_admin1"]):
             return None
         anchors += 1
         place_matched = True
@@ -236,8 +238,8 @@ def compatibility(event: Event, story: dict[str, Any]) -> int | None:
     return anchors
 
 
-_STORY_COLUMNS = ("id", "type", "date", "date_precision", "lat", "lon", "place_precision", "source_countries",
-                  "target_countries")
+_STORY_COLUMNS = ("id", "type", "date", "date_precision", "lat", "lon", "place_precision", "place_country",
+                  "place_admin1", "source_countries", "target_countries")
 
 
 def find_story(con: duckdb.DuckDBPyConnection, event: Event) -> str | None:
@@ -270,10 +272,12 @@ def link_events(con: duckdb.DuckDBPyConnection, result: ArticleResult) -> list[s
             place = event.place
             con.execute(
                 """INSERT INTO story_events (id, type, mode, date, date_precision, lat, lon, place_name,
-                   place_precision, source_countries, target_countries, reports, corroboration, summary)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, '{}')""",
+                   place_precision, place_country, place_admin1, source_countries, target_countries, reports,
+                   corroboration, summary)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, '{}')""",
                 [story, event.type, event.mode, date, precision, place.lat if place else None,
                  place.lon if place else None, place.name if place else None, place.precision if place else None,
+                 place.country if place else None, place.admin1 if place else None,
                  ";".join(sorted(_countries(event.sources))) or None,
                  ";".join(sorted(_countries(event.targets))) or None])
         con.execute("INSERT INTO story_event_reports VALUES (?, ?, ?)", [story, result.article.id, event.id])

@@ -475,7 +475,10 @@ def from_objects(head: Token) -> list[Token]:
     return out
 
 
-def noun_arguments(noun: Token) -> tuple[list[Token], list[Token]]:
+SELF_DIRECTED_TYPES = frozenset({"MOBILIZE", "RETREAT", "PROTEST"})
+
+
+def noun_arguments(noun: Token, ctype: str | None = None) -> tuple[list[Token], list[Token]]:
     """Sources and targets of an event nominalisation: "Russia's invasion of Ukraine", "talks between
     X and Y", "attack by rebels on a convoy"."""
     sources: list[Token] = []
@@ -489,6 +492,8 @@ def noun_arguments(noun: Token) -> tuple[list[Token], list[Token]]:
                 continue
             if child.lower_ == "by" or child.lower_ == "between":
                 sources.append(pobj)
+            elif child.lower_ == "of" and ctype in SELF_DIRECTED_TYPES:
+                sources.append(pobj)  # "the deployment of NATO troops", "the withdrawal of Serbian forces"
             elif child.lower_ in ("of", "on", "against", "with", "to", "from"):
                 targets.append(pobj)
     return sources, targets

@@ -243,7 +243,7 @@ class _DocContext:
         sources: list[dict[str, Any]] = []
         targets: list[dict[str, Any]] = []
         if cand.kind == "noun":
-            src_tokens, tgt_tokens = rules.noun_arguments(cand.trigger)
+            src_tokens, tgt_tokens = rules.noun_arguments(cand.trigger, cand.type)
             for tok in src_tokens:
                 sources += self.refs_for(tok)
             for tok in tgt_tokens:
@@ -280,7 +280,7 @@ class _DocContext:
             target_tokens = list(cand.targets) or (
                 [patient] if patient is not None else []) or rules.verb_targets(head, cand.type)
             if cand.kind == "light":
-                target_tokens = rules.noun_arguments(cand.trigger)[1] + target_tokens
+                target_tokens = rules.noun_arguments(cand.trigger, cand.type)[1] + target_tokens
             if cand.inner is not None and not cand.targets:
                 target_tokens += rules.verb_targets(cand.inner.head, cand.inner.type)
             if cand.mode in ("expel", "deport"):
@@ -295,7 +295,7 @@ class _DocContext:
                 targets += [r for r in found if r not in targets]
                 if targets and cand.type not in ("CONSULT", "AGREE", "COOPERATE"):
                     break
-        if not any(r.get("country") for r in sources) and cand.kind != "noun":
+        if not any(r.get("country") for r in sources):
             sources = self.clause_actors(cand, before=True, exclude=targets) or sources
         if not any(r.get("country") for r in targets):
             targets = (self.clause_actors(cand, before=False, exclude=sources)
