@@ -93,6 +93,32 @@ def test_ingest_twice_is_idempotent_then_stats_and_exports(inputs, tmp_path) -> 
     assert duckdb.sql(f"SELECT count(*) FROM '{parquet_dir / 'articles.parquet'}'").fetchall()[0][0] == 2
 
 
+@pytest.mark.parametrize("fmt", ["geojson", "acled-csv", "plover"])
+def test_analyst_exports_carry_every_event_once(tmp_path, fmt) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text("Russian forces shelled Kharkiv on Monday, killing five people, the regional governor said. "
+                    "Police in Dhaka arrested 40 protesters on Tuesday.")
+    db = tmp_path / "s.duckdb"
+    assert runner.invoke(app, ["ingest", str(path), "--db", str(db), "--published", "2024-03-06"]).exit_code == 0
+    out = tmp_path / f"out.{fmt}"
+    result = runner.invoke(app, ["export", "-f", fmt, "--db", str(db), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        events = con.execute("SELECT count(*) FROM events").fetchone()[0]
+        located = con.execute("SELECT count(*) FROM events WHERE lat IS NOT NULL").fetchone()[0]
+    assert events > 0
+    if fmt == "geojson":
+        features = json.loads(out.read_text())["features"]
+        assert len(features) == located
+        assert all(-180 <= f["geometry"]["coordinates"][0] <= 180 for f in features)
+    elif fmt == "plover":
+        rows = [json.loads(line) for line in out.read_text().splitlines()]
+        assert len(rows) == events and all(r["event_type"] and "actor" in r for r in rows)
+    else:
+        rows = out.read_text().splitlines()
+        assert rows[0].startswith("event_id_cnty,event_date") and len(rows) == events + 1
+
+
 def test_ingest_records_failures_and_exits_1(inputs, tmp_path) -> None:
     db = tmp_path / "s.duckdb"
     result = runner.invoke(app, ["ingest", str(inputs["empty"]), str(inputs["a"]), "--db", str(db)])

@@ -271,8 +271,10 @@ def _spark_output(directory: Path) -> Iterator[Any]:
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl (one contract object per article), csv or "
-                                     "parquet.")] = "jsonl",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl (one contract object per article), csv (one "
+                                     "table), parquet (every table; events partitioned by date), geojson "
+                                     "(events with coordinates), acled-csv (one row per event, ACLED's columns) "
+                                     "or plover (one PLOVER event per line, POLECAT's fields).")] = "jsonl",
     table: Annotated[str | None, typer.Option("--table", help="For csv/parquet: one table (articles, events, "
                                               "actors, places, times, quotes, quantities, ...). Default: events "
                                               "for csv; every table for parquet.")] = None,
@@ -282,7 +284,7 @@ def export(
                                                 "parquet.")] = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Export the store as JSONL records, a CSV table or Parquet files."""
+    """Export the store: JSONL records, CSV, Parquet, GeoJSON, ACLED-style CSV or PLOVER JSON."""
     _setup(debug)
     from sitrep.export import export_store
     from sitrep.store import Store

@@ -74,9 +74,67 @@ def export_parquet(store: Store, table: str | None, output: Path | None) -> str 
     directory = output or Path("export")
     directory.mkdir(parents=True, exist_ok=True)
     for name in TABLES:
+        if name == "events":  # by date, as analysts slice events; undated ones in date=__HIVE_DEFAULT_PARTITION__
+            store.con.execute(f"COPY ({_select(name)}) TO '{_sql_path(directory / 'events')}' "
+                              "(FORMAT parquet, PARTITION_BY (date), OVERWRITE_OR_IGNORE)")
+            continue
         store.con.execute(f"COPY ({_select(name)}) TO '{_sql_path(directory / (name + '.parquet'))}' "
                           "(FORMAT parquet)")
     return str(directory)
+
+
+# -- analyst formats: read from the contract records, so every field has its evidence ---------------------------
+
+def _events_with_articles(store: Store) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """Each event with its article's record; copies of another article are left out (counted once)."""
+    cursor = store.con.execute("SELECT record FROM articles WHERE duplicate_of IS NULL ORDER BY ingested_at, id")
+    while rows := cursor.fetchmany(256):
+        for (raw,) in rows:
+            record = json.loads(raw)
+            for event in record.get("events", []):
+                yield record, event
+
+
+def _plover_actor(actors: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"name": "; ".join(a.get("name") or "" for a in actors) or None,
+            "country": ";".join(sorted({a["country"] for a in actors if a.get("country")})) or None,
+            "sector": ";".join(sorted({s for a in actors for s in _as_list(a.get("sector"))})) or None}
+
+
+def _as_list(value: Any) -> list[str]:
+    return [v for v in (value if isinstance(value, list) else [value]) if v]
+
+
+def export_plover(store: Store, table: str | None, output: Path | None) -> str | None:
+    """One event per line with POLECAT's main fields (PLOVER event, mode, contexts, actor, recipient, place)."""
+    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        for record, event in _events_with_articles(store):
+            article = record["article"]
+            place = event.get("place") or {}
+            date = event.get("date") or {}
+            row = {
+                "event_id": f"{article['id']}-{event['id']}", "event_date": date.get("value"),
+                "date_precision": date.get("precision"), "event_type": event["type"],
+                "event_mode": event.get("mode"), "contexts": event.get("context", []),
+                "claim_status": event.get("status"),
+                "actor": _plover_actor(event.get("sources", [])),
+                "recipient": _plover_actor(event.get("targets", [])),
+                "location": {"placename": place.get("name"), "geonameid": place.get("geonameid"),
+                             "country": place.get("country"), "admin1": place.get("admin1"),
+                             "latitude": place.get("lat"), "longitude": place.get("lon"),
+                             "feature_code": place.get("feature_code"), "precision": place.get("precision"),
+                             "raw_placename": place.get("text")},
+                "story_id": article["id"], "publication_date": article.get("published"),
+                "headline": article.get("title"), "url": article.get("url"),
+                "trigger": event["trigger"], "confidence": event.get("confidence"), "language": "en",
+                "coder": "sitrep",
+            }
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    finally:
+        if output:
+            out.close()
+    return str(output) if output else None
 
 
 def _sql_path(path: Path) -> str:
@@ -207,6 +265,7 @@ EXPORTERS: dict[str, Callable[[Store, str | None, Path | None], str | None]] = {
     "parquet": export_parquet,
     "geojson": export_geojson,
     "acled-csv": export_acled_csv,
+    "plover": export_plover,
 }
 
 

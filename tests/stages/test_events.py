@@ -148,3 +148,23 @@ def test_full_pipeline_round_trips_events(nlp):
     result = sitrep.extract("Rebels shelled the town on Monday.", published="2024-05-06", nlp=nlp)
     assert result.events and result.events[0].type == "ASSAULT"
     assert result.model_dump()["events"][0]["trigger"]["text"] == "shelled"
+
+
+def test_reranker_training_is_deterministic_and_normalised():
+    from sitrep.stages.event_classifier import train
+
+    examples = [(["expel", "diplomat"], "SANCTION"), (["expel", "envoy"], "SANCTION"),
+                (["shell", "town"], "ASSAULT"), (["shell", "village"], "ASSAULT")]
+    first_model, second_model = train(examples), train(examples)
+    assert first_model.to_json() == second_model.to_json()
+    posterior = first_model.posterior(["expel"])
+    assert sum(posterior.values()) == pytest.approx(1.0)
+    assert posterior["SANCTION"] > posterior["ASSAULT"]
+
+
+def test_shipped_reranker_holds_no_names():
+    from sitrep.stages.event_classifier import load
+
+    model = load()
+    assert model is not None
+    assert all(word.islower() and word.isalpha() for word in model.log_lik)

@@ -137,6 +137,8 @@ def direction(doc: Doc, start: int, end: int, text: str | None = None) -> str | 
     text = doc.text if text is None else text
     if AHEAD_CUE.search(text, max(0, start - 16), start):
         return "future"
+    if SAID_CUE.search(text, max(0, start - 24), start):
+        return "past"  # "..., the minister said Friday": the date of the saying, whatever the quote says
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return None
@@ -161,8 +163,8 @@ def _tense(verb: Token, depth: int = 0) -> str | None:
         return "past"  # "could have met Tuesday"
     if auxes & FUTURE_AUX or verb.lower_ in FUTURE_AUX:
         return "future"
-    if verb.lemma_ in AHEAD and "had" not in auxes:
-        return "future"
+    if verb.lemma_ in AHEAD and verb.tag_ not in ("VBD", "VBN"):
+        return "future"  # "plans a rally Saturday" (but "planned ... Saturday" may be either: tense decides)
     if "going" in auxes or (verb.lower_ == "going" and any(c.dep_ == "xcomp" for c in verb.children)):
         return "future"
     if auxes & PAST_AUX:
@@ -203,6 +205,8 @@ def _tense(verb: Token, depth: int = 0) -> str | None:
 PLURAL_UNIT = re.compile(r"(?i)\b(hour|day|week|month|year|decade)s\b")
 DURATION_CODES = {"hour": "H", "day": "D", "week": "W", "month": "M", "year": "Y", "decade": "DE"}
 UNTIL_CUE = re.compile(r"(?i)\b(?:until|till|to)\s+(?:\S+\s+){0,3}$")
+SAID_CUE = re.compile(r"\b(?:said|told|announced|reported|added|stated|confirmed|declared)\s+(?:\w+\s+)?"
+                      r"(?:on\s+)?$")
 AHEAD_CUE = re.compile(r"(?i)\bas\s+(?:early|soon)\s+as\s+$")
 TEMPORAL_WORD = re.compile(
     r"(?i)\b(?:day|days|week|weeks|month|months|year|years|decade|decades|century|hour|hours|minute|minutes"

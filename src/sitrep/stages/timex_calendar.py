@@ -184,9 +184,11 @@ def month_year(dct: dt.date, month: int, direction: str | None) -> int:
     without tense the occurrence nearest the DCT wins."""
     if month == dct.month:
         return dct.year
-    if (month - dct.month) % 12 == 1 and direction != "past":
-        return dct.year + (1 if month < dct.month else 0)  # next month's name is this year's
-    if (dct.month - month) % 12 == 1 and direction != "future":
+    # The neighbouring months are the ones meant, whatever the tense ("was set for mid-November" read
+    # on 30 October; "rose in September" read in October).
+    if (month - dct.month) % 12 == 1:
+        return dct.year + (1 if month < dct.month else 0)
+    if (dct.month - month) % 12 == 1:
         return dct.year - (1 if month > dct.month else 0)
     if direction is None:
         # Without tense, news leans to the past: a month up to three ahead is this year's (or next

@@ -605,7 +605,7 @@ def _resolve_ago(m: re.Match, ctx: Context, text: str) -> Timex | None:
         if point is not None and point.gran != gran and _finer(point.gran, gran):
             point = cal.at_granularity(point.date(), gran)
     timex = _dated(m, point, "ago", mod=mod)
-    timex.reference = not anaphoric
+    timex.reference = not anaphoric and base.gran not in (cal.QUARTER, cal.HALF)
     return timex
 
 

@@ -615,7 +615,7 @@
       const tb = el("tbody");
       for (const c of s.disagreements) {
         c.values.forEach((v, i) => {
-          tb.append(el("tr", {}, el("td", { text: i === 0 ? c.field : "" }), el("td", { class: "conflict-value", text: v.value }), el("td", { text: v.reports.map((r) => r.article_id).join(", ") })));
+          tb.append(el("tr", {}, el("td", { text: i === 0 ? c.field : "" }), el("td", { class: "conflict-value", text: v.value }), el("td", { text: [...new Set(v.reports.map((r) => r.article_id))].join(", ") })));
           for (const r of v.reports) conflicted.set(`${r.article_id}/${r.event_id}/${c.field}`, true);
         });
       }
