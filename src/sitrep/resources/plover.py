@@ -321,7 +321,6 @@ burn obj=shop|house|home|vehicle|car|building|church|mosque|office|property|stor
 set +ablaze : COERCE/destroy/
 set +afire : COERCE/destroy/
 set +alight : COERCE/destroy/
-set obj=fire : COERCE/destroy/
 intercept obj=gun|weapon|package|device|explosive|shipment|arm|ammunition|firearm|rifle|cache : COERCE/seize/military
 hack : COERCE/cyber/
 defuse : COERCE/seize/military
@@ -570,6 +569,9 @@ PERSON_NOUNS = frozenset(["diplomat", "ambassador", "envoy", "official", "minist
 
 # Crowd nouns: violence or demands by them are PROTEST (riot, demonstrate), not ASSAULT or REQUEST.
 PROTESTER_NOUNS = frozenset(["protester", "protestor", "demonstrator", "rioter", "crowd", "marcher", "picketer", "striker", "activist", "mob"])
+
+# Natural and accidental causes: a death or injury they cause is not an ASSAULT ("killed in a flood").
+HAZARD_NOUNS = frozenset(["flood", "flooding", "earthquake", "quake", "storm", "cyclone", "hurricane", "typhoon", "tornado", "landslide", "mudslide", "avalanche", "fire", "blaze", "wildfire", "bushfire", "crash", "accident", "collision", "derailment", "collapse", "leak", "spill", "drought", "heatwave", "heat", "lightning", "virus", "disease", "epidemic", "pandemic", "outbreak", "covid", "cholera", "famine", "tsunami", "eruption", "stampede"])
 
 # People whose expulsion is a diplomatic sanction rather than a deportation.
 PERSON_NOUNS_DIPLOMATIC = frozenset(["diplomat", "ambassador", "envoy", "attache", "consul", "inspector", "observer", "peacekeeper", "monitor", "mission", "delegation", "staff"])

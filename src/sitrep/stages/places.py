@@ -95,6 +95,14 @@ GENERIC_WORDS = frozenset({
     "square", "street", "avenue", "road", "bridge", "airport", "harbour", "harbor", "beach", "village",
     "west bank", "middle", "upper", "lower", "greater", "new", "old", "little", "great", "grand", "royal",
     "general", "college station", "eagle", "lion", "bear", "buffalo", "phoenix", "orange", "lincoln",
+    "earth", "world", "moon", "sun", "duma", "knesset", "assembly", "cabinet", "kremlin",
+})
+# A capitalised word after a name makes it a street or a building's name ("Darby Street", "Lansing Hall").
+FACILITY_WORDS = frozenset({
+    "street", "st", "road", "rd", "avenue", "ave", "boulevard", "blvd", "lane", "drive", "way", "highway",
+    "bridge", "park", "square", "hall", "center", "centre", "hospital", "school", "university", "college",
+    "airport", "station", "church", "court", "building", "tower", "stadium", "library", "mall", "plaza",
+    "hotel", "theatre", "theater", "academy", "institute", "company", "corporation", "inc", "club",
 })
 FUZZY_MIN_POPULATION = 20000
 SMALL_PLACE = 5000  # below this, a city is matched by its main name only
@@ -111,7 +119,7 @@ W_MID = 0.6
 W_DESCRIPTOR = 2.5
 W_APPOSITION = 4.0
 W_CLUSTER = 1.5  # other names of the article with a likely reading within CLUSTER_KM of this one
-CLUSTER_KM = 100.0
+CLUSTER_KM = 200.0
 CLUSTER_TOP = 3
 PLAUSIBLE_MARGIN = 2.5
 W_DIVISION_OF_CITY = 2.5  # a division named after its city ("Moscow" the federal city) yields to the city
@@ -209,7 +217,11 @@ class PlacesStage:
         for m in mentions:
             if m.best is None or m.confidence < self.min_confidence:
                 continue
-            places.append(_to_place(m, m.embedded or _is_metonymic(m.span)))
+            metonymic = m.embedded or _is_metonymic(m.span)
+            if metonymic and not m.embedded and len(m.span) == 1 and m.best.kind == "city" and (
+                    m.best.pop < self.recover_population):
+                continue  # "Kristina said": an agent named like a small town is a person
+            places.append(_to_place(m, metonymic))
         doc._.places = places
         return doc
 
@@ -239,8 +251,8 @@ class PlacesStage:
                 continue
             key = name_key(span.text)
             label = ent.label_
-            if _holiday(span):
-                continue  # "St. Patrick's Day"
+            if _holiday(span) or _facility_name(span):
+                continue  # "St. Patrick's Day", "Darby Street"
             if label in TOPONYM_LABELS:
                 if key in GENERIC_WORDS:
                     continue  # "the Gulf", "Centre": the gazetteer's namesake is not what is meant
@@ -332,7 +344,7 @@ class PlacesStage:
         main name it is, or any place named after a locative preposition, and never a common word,
         a word of a person's name or a plural common noun."""
         key = name_key(span.text)
-        if _holiday(span):
+        if _holiday(span) or _facility_name(span):
             return False
         if key in GENERIC_WORDS or any(person_words.get(t.lower_, set()) - {key} for t in span):
             return False
@@ -400,7 +412,7 @@ class PlacesStage:
         cands = [c for c in found.values() if c[2] or c[0].kind != "city" or c[0].pop >= SMALL_PLACE]
         text = span.text.replace(".", "")
         if text.isupper() and len(text) <= 5 and not _dateline(span[-1]):
-            cands = [c for c in cands if c[0].kind in ("country", "admin1")]
+            cands = [c for c in cands if c[0].kind in ("country", "admin1", "continent")]
         return cands
 
     # -- resolution ---------------------------------------------------------------------------------------------
@@ -636,6 +648,15 @@ def _name_like(token: Token) -> bool:
     if len(text) < 2 or not text[0].isupper() or token.like_num:
         return False
     return token.is_alpha or (text.endswith(".") and text.replace(".", "").isalpha())
+
+
+def _facility_name(span: Span) -> bool:
+    """A name followed by a capitalised street or building word is that street or building's name."""
+    doc = span.doc
+    if span.end >= len(doc):
+        return False
+    nxt = doc[span.end]
+    return nxt.text[:1].isupper() and nxt.lower_.rstrip(".") in FACILITY_WORDS
 
 
 def _holiday(span: Span) -> bool:

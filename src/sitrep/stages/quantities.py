@@ -57,6 +57,7 @@ TRIGGERS: dict[str, tuple[str, str, bool]] = {
         "toll", "behead", "execute", "fatally")},
     "body": ("killed", "bodies", True),
     "homicide": ("killed", "killed", False),
+    **{w: ("killed", "killed", False) for w in ("killing", "killings", "slaying", "slayings")},
     **{w: ("injured", "hospitalized", True) for w in ("hospital", "condition")},
     **{w: ("injured", "injured", False) for w in (
         "injure", "injured", "wound", "wounded", "hurt", "injury", "hospitalize", "hospitalise",
@@ -467,15 +468,20 @@ class QuantitiesStage:
             for child in token.children:
                 if child.dep_ not in {"nsubjpass", "dobj", "nsubj"} or child.i in taken:
                     continue
+                first_det: Token | None = None
                 for person in (child, *[c for c in child.children if c.dep_ == "conj"]):
                     if person.i in taken:
                         continue
                     if not _singular_person(person):
                         continue
                     det = next((c for c in person.children if c.dep_ == "det"), None)
+                    if det is None and person is not child and first_det is not None:
+                        det = first_det  # "a boy and 20-year-old man were shot": the article covers both
                     if det is None or det.lower_ not in {"a", "an"} or any(
                             c.dep_ == "nummod" for c in person.children):
                         continue
+                    if person is child:
+                        first_det = det
                     if child.dep_ == "nsubj" and token.pos_ == "VERB" and token.lemma_ not in {
                             "die", "perish"}:
                         continue  # "a man shot two people": the subject is the shooter
@@ -621,6 +627,8 @@ def _sentence_triggers(sent: Span) -> list[tuple[Token, tuple[str, str, bool]]]:
             found.append((token, info))
         elif token.lower_ == "leave" and token.dep_ == "xcomp" and token.head.lemma_ in LEAVE_GOVERNORS:
             found.append((token.head, LEAVE_GOVERNORS[token.head.lemma_]))
+        elif token.lemma_ in {"life", "lives"} and token.head.lemma_ in {"claim", "take", "cost", "lose"}:
+            found.append((token.head, ("killed", "killed", False)))  # "claimed the lives of 12 people"
         elif token.lower_ in CAMP_WORDS:
             found.append((token, ("displaced", "in camps", True)))
         elif token.lemma_ in FORCE_VERBS and _from_homes(token):
@@ -877,6 +885,7 @@ def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: 
     quantities = doc._.quantities if quantities is None else quantities
     explicit: dict[str, list[int]] = {}
     singles: dict[str, set[str]] = {}
+    partitives: dict[str, list[int]] = {}
     for q in quantities or []:
         figure = q.value if q.value is not None else q.low if q.low is not None else q.high
         if figure is None or q.unit != "people":
@@ -884,7 +893,13 @@ def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: 
         if q.value == 1 and q.text.split()[0].lower() in {"a", "an"}:
             singles.setdefault(q.category, set()).add(q.text.lower())
             continue
+        words = q.text.lower().split()
+        if len(words) > 2 and words[1] == "of":
+            partitives.setdefault(q.category, []).append(figure)  # "one of three people wounded": a part
+            continue
         explicit.setdefault(q.category, []).append(figure)
+    for category, figures in partitives.items():
+        explicit.setdefault(category, figures)
 
     def figure_of(category: str) -> int | None:
         found = explicit.get(category)

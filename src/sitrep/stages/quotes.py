@@ -49,45 +49,53 @@ from sitrep.model import Span as TextSpan
 from sitrep.stages.actors import actor_at
 from sitrep.stages.base import register_extension
 
+
+def _words(block: str) -> frozenset[str]:
+    """A lexicon written as a block of words (easier to read and extend than a list literal)."""
+    return frozenset(block.split())
+
+
 # Cues whose infinitive complement is the message ("promised to ...", "urged them to ..."); for the
 # other cue verbs an xcomp is control ("agreed to reduce", "continued to fight"), not reported speech.
-XCOMP_CUES: frozenset[str] = frozenset("""
-promise pledge vow swear threaten warn urge ask call demand request encourage plead appeal beg implore
-order instruct advise recommend refuse decline hope want wish plan intend seek vow offer propose
-claim appear seem
-""".split())
+XCOMP_CUES: frozenset[str] = _words("""
+promise pledge vow swear threaten warn urge ask call demand request encourage plead appeal beg
+implore order instruct advise recommend refuse decline hope want wish plan intend seek vow offer
+propose claim appear seem
+""")
 
 # Reporting, claiming and stance verbs (general English, by lemma). Cognition verbs ("believe",
 # "think") count too: an attribution is any content ascribed to a source (PolNeAR's definition).
-CUE_VERBS: frozenset[str] = XCOMP_CUES | frozenset("""
+CUE_VERBS: frozenset[str] = XCOMP_CUES | _words("""
 say tell add state claim assert insist argue contend maintain note observe remark comment explain
 announce declare report reveal disclose confirm deny acknowledge admit concede allege accuse charge
 warn caution threaten promise pledge vow vowed vow swear predict forecast estimate suggest propose
 recommend urge call demand ask request question wonder reply respond retort answer counter rebut
 write tweet post blog email text publish tell inform brief testify recall recount describe
-characterize characterise term dub label brand hail praise laud applaud welcome commend
-criticize criticise condemn denounce slam blast attack decry lament complain reject dismiss
-dispute refute contradict doubt believe think feel know consider expect hope fear worry suspect
-agree disagree conclude find show indicate suggest signal stress emphasize emphasise underline
-highlight point mention cite quote joke muse concede boast brag vowed reiterate repeat continue
-conclude summarize summarise imply hint predict guarantee assure reassure announce proclaim
-encourage plead appeal beg implore insist order instruct advise recommend
-exclaim shout yell scream cry whisper mutter murmur quip joke snap interject interrupt beam chime
-gush rave rant scoff sneer tease marvel acknowledge concur caution opine pronounce proclaim
-""".split())
+characterize characterise term dub label brand hail praise laud applaud welcome commend criticize
+criticise condemn denounce slam blast attack decry lament complain reject dismiss dispute refute
+contradict doubt believe think feel know consider expect hope fear worry suspect agree disagree
+conclude find show indicate suggest signal stress emphasize emphasise underline highlight point
+mention cite quote joke muse concede boast brag vowed reiterate repeat continue conclude summarize
+summarise imply hint predict guarantee assure reassure announce proclaim encourage plead appeal beg
+implore insist order instruct advise recommend exclaim shout yell scream cry whisper mutter murmur
+quip joke snap interject interrupt beam chime gush rave rant scoff sneer tease marvel acknowledge
+concur caution opine pronounce proclaim
+surmise speculate reckon posit theorize theorise react confide vent fume sigh laugh chuckle chant
+growl bellow mock ridicule taunt reason
+""")
 
 # Cues whose nominal object carries the message when it holds quoted words ('described X as "..."').
-NOMINAL_CUES: frozenset[str] = frozenset("""
+NOMINAL_CUES: frozenset[str] = _words("""
 describe characterize characterise term dub label brand call hail praise laud welcome criticize
 criticise condemn denounce reject dismiss deny confirm announce cite promise pledge vow demand
-""".split())
+""")
 
 # Stance verbs whose object is what is attributed even without quotation marks ("criticized the
 # plan", "denied the allegations"), as in PolNeAR's attribution guidelines.
-OBJECT_CUES: frozenset[str] = frozenset("""
-criticize criticise condemn denounce deny reject dismiss dispute endorse defend praise attack
-accuse blame question announce confirm acknowledge admit propose demand predict
-""".split())
+OBJECT_CUES: frozenset[str] = _words("""
+criticize criticise condemn denounce deny reject dismiss dispute endorse defend praise attack accuse
+blame question announce confirm acknowledge admit propose demand predict
+""")
 
 # Prepositions that introduce the message after a cue ('called for a ban', 'warned of famine');
 # verbs not listed take the default set.
@@ -102,11 +110,11 @@ PREP_CUES: dict[str, frozenset[str]] = {
     "thank": frozenset(), "add": frozenset(), "continue": frozenset(), "agree": frozenset({"on"}),
 }
 # Prepositional objects that are where or how something was said, not what.
-_NOT_MESSAGES = frozenset("""
+_NOT_MESSAGES = _words("""
 statement interview interviews conference call speech tweet tweets post letter email rally event
 appearance program show address briefing hearing debate meeting reporters years months weeks days
 hours time times example instance
-""".split())
+""")
 
 # Verb + object + preposition idioms that report a stance ("cast doubt on the claims").
 PHRASAL_CUES: dict[str, frozenset[str]] = {
@@ -119,13 +127,13 @@ PHRASAL_CUES: dict[str, frozenset[str]] = {
 }
 
 # Nouns that name a person by office; "the minister said" resolves to the person introduced so.
-TITLE_NOUNS: frozenset[str] = frozenset("""
+TITLE_NOUNS: frozenset[str] = _words("""
 minister president prime premier chancellor secretary spokesman spokeswoman spokesperson official
 governor mayor senator congressman congresswoman representative ambassador envoy diplomat general
-commander chief head leader director chairman chairwoman chair negotiator candidate nominee
-king queen prince emir sheikh pope cardinal bishop judge prosecutor attorney lawyer adviser advisor
-aide analyst expert professor doctor officer captain colonel lieutenant sergeant admiral marshal
-""".split())
+commander chief head leader director chairman chairwoman chair negotiator candidate nominee king
+queen prince emir sheikh pope cardinal bishop judge prosecutor attorney lawyer adviser advisor aide
+analyst expert professor doctor officer captain colonel lieutenant sergeant admiral marshal
+""")
 
 MALE = frozenset({"he", "him", "his", "himself"})
 FEMALE = frozenset({"she", "her", "hers", "herself"})
@@ -200,14 +208,15 @@ class QuotesStage:
 
     # ------------------------------------------------------------------ pipeline of one doc
     def extract(self, doc: Doc) -> list[Quote]:
-        marks = find_quotations(doc.text)
+        text = doc.text  # Doc.text joins every token: read it once
+        marks = find_quotations(text)
         in_quote = _token_quote_index(doc, marks)
-        drafts = self._attributions(doc, marks, in_quote)
-        drafts.extend(self._leftover_quotations(doc, marks, in_quote, drafts))
+        drafts = self._attributions(doc, text, marks, in_quote)
+        drafts.extend(self._leftover_quotations(doc, text, marks, in_quote, drafts))
         drafts.sort(key=lambda d: (d.start, d.end))
-        return self._finish(doc, drafts, marks)
+        return self._finish(doc, text, drafts, marks)
 
-    def _attributions(self, doc: Doc, marks: list[tuple[int, int]], in_quote: list[int]) -> list[_Draft]:
+    def _attributions(self, doc: Doc, text: str, marks: list[tuple[int, int]], in_quote: list[int]) -> list[_Draft]:
         """Cue-driven attributions: each cue with its content span."""
         drafts: list[_Draft] = []
         seen: set[tuple[int, int]] = set()
@@ -217,21 +226,21 @@ class QuotesStage:
             draft = None
             if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
                 draft = _according_to(doc, token)
-            elif token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in CUE_VERBS:
+            elif token.lemma_.lower() in CUE_VERBS and _is_cue(token, in_quote):
                 draft = _verb_attribution(token, in_quote, marks)
             elif token.pos_ == "VERB" and token.lemma_.lower() in PHRASAL_CUES:
                 draft = _phrasal_attribution(token)
             if draft is None:
                 continue
             # the parser sometimes links clauses across paragraphs; an attribution never does
-            para_start = doc.text.rfind("\n", 0, token.idx) + 1
-            para_end = doc.text.find("\n", token.idx)
+            para_start = text.rfind("\n", 0, token.idx) + 1
+            para_end = text.find("\n", token.idx)
             if para_end < 0:
-                para_end = len(doc.text)
+                para_end = len(text)
             draft.start, draft.end = max(draft.start, para_start), min(draft.end, para_end)
-            while draft.end > draft.start and doc.text[draft.end - 1].isspace():
+            while draft.end > draft.start and text[draft.end - 1].isspace():
                 draft.end -= 1
-            while draft.start < draft.end and doc.text[draft.start].isspace():
+            while draft.start < draft.end and text[draft.start].isspace():
                 draft.start += 1
             if draft.end - draft.start < 2:
                 continue
@@ -243,12 +252,12 @@ class QuotesStage:
             # a quotation cut by the parse ('as "significant,"' loses its closing mark) is taken whole
             for qs, qe in draft.quotes:
                 draft.start, draft.end = min(draft.start, qs), max(draft.end, qe)
-            draft.kind = _kind(doc.text, draft.start, draft.end, draft.quotes)
+            draft.kind = _kind(text, draft.start, draft.end, draft.quotes)
             drafts.append(draft)
         return drafts
 
     def _leftover_quotations(
-        self, doc: Doc, marks: list[tuple[int, int]], in_quote: list[int], drafts: list[_Draft]
+        self, doc: Doc, text: str, marks: list[tuple[int, int]], in_quote: list[int], drafts: list[_Draft]
     ) -> list[_Draft]:
         """Quotations not inside any attribution's content: find their cue, or continue a speaker."""
         covered = [(d.start, d.end) for d in drafts]
@@ -259,8 +268,10 @@ class QuotesStage:
             span = doc.char_span(qs, qe, alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue
-            cue = _cue_for_quotation(doc, span, in_quote, qi)
-            opens_sentence = _starts_paragraph(doc.text, qs) or span.start == span.sent.start
+            cue = _cue_for_quotation(doc, text, span, in_quote, qi)
+            if cue is None and _starts_paragraph(text, qs):
+                cue = _cue_before_colon(doc, text, span, in_quote)
+            opens_sentence = _starts_paragraph(text, qs) or span.start == span.sent.start
             whole = opens_sentence or _is_sentence_like(span)
             if cue is None and not (opens_sentence and whole and self.keep_uncued_sentences):
                 continue  # a scare quote or a title inside a sentence, not speech
@@ -271,7 +282,7 @@ class QuotesStage:
             out.append(draft)
         return out
 
-    def _finish(self, doc: Doc, drafts: list[_Draft], marks: list[tuple[int, int]]) -> list[Quote]:
+    def _finish(self, doc: Doc, text: str, drafts: list[_Draft], marks: list[tuple[int, int]]) -> list[Quote]:
         """Resolve speakers to actors, continue speakers over uncued paragraphs, give ids."""
         quotes: list[Quote] = []
         # the previous cued quotation's speaker (possibly unknown) and its paragraph number
@@ -279,22 +290,24 @@ class QuotesStage:
         paragraph, counted_to = 0, 0
         for draft in drafts:
             speaker = _resolve_speaker(doc, draft.speaker, marks) if draft.speaker is not None else None
-            paragraph += doc.text.count("\n\n", counted_to, draft.start) or doc.text.count("\n", counted_to, draft.start)
+            gap = text.count("\n\n", counted_to, draft.start) or text.count("\n", counted_to, draft.start)
+            paragraph += gap
             counted_to = draft.start
             if draft.cue is None and speaker is None:
                 # an uncued quotation continues the speaker quoted just before it: in the same
                 # paragraph ('"A," she said. "B."'), or opening one of the next paragraphs
                 same = paragraph == last[1]
-                near = _starts_paragraph(doc.text, draft.start) and paragraph - last[1] <= self.max_continuation_paragraphs
+                near = (_starts_paragraph(text, draft.start)
+                        and paragraph - last[1] <= self.max_continuation_paragraphs)
                 if same or near:
                     speaker = last[0]
             cue = None
             if draft.cue is not None:
                 end_token = draft.cue_end if draft.cue_end is not None else draft.cue
-                cue = TextSpan(text=doc.text[draft.cue.idx:end_token.idx + len(end_token)],
+                cue = TextSpan(text=text[draft.cue.idx:end_token.idx + len(end_token)],
                                start=draft.cue.idx, end=end_token.idx + len(end_token))
             quotes.append(Quote(
-                id=f"Q{len(quotes) + 1}", text=doc.text[draft.start:draft.end], start=draft.start,
+                id=f"Q{len(quotes) + 1}", text=text[draft.start:draft.end], start=draft.start,
                 end=draft.end, kind=draft.kind, speaker=speaker, cue=cue,
             ))
             if draft.cue is not None:
@@ -413,9 +426,9 @@ def _subtree_bounds(token: Token) -> tuple[int, int]:
 
 def _trim(doc: Doc, first: int, last: int) -> tuple[int, int] | None:
     """Character bounds of tokens first..last without edge punctuation (quote marks kept)."""
-    while first <= last and (doc[first].is_space or doc[first].is_punct and doc[first].text not in QUOTE_CHARS):
+    while first <= last and (doc[first].is_space or (doc[first].is_punct and doc[first].text not in QUOTE_CHARS)):
         first += 1
-    while last >= first and (doc[last].is_space or doc[last].is_punct and doc[last].text not in QUOTE_CHARS):
+    while last >= first and (doc[last].is_space or (doc[last].is_punct and doc[last].text not in QUOTE_CHARS)):
         last -= 1
     # a lone closing mark at the start or opening mark at the end belongs elsewhere
     while first <= last and doc[first].text in "”»’":
@@ -455,7 +468,10 @@ def _verb_attribution(cue: Token, in_quote: list[int], marks: list[tuple[int, in
     if not complements:
         # 'called for a ban', 'warned of a crisis', 'spoke out against the plan'
         for prep in cue.children:
-            if prep.dep_ == "prep" and prep.i > cue.i and prep.lower_ in PREP_CUES.get(lemma, _DEFAULT_PREPS) and (lemma in CUE_VERBS or lemma in PREP_CUES):
+            preps = PREP_CUES.get(lemma, _DEFAULT_PREPS)
+            if prep.dep_ == "prep" and prep.i > cue.i and prep.lower_ in preps and (
+                lemma in CUE_VERBS or lemma in PREP_CUES
+            ):
                 pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
                 if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME") and pobj.lower_ not in _NOT_MESSAGES:
                     complements = [pobj]
@@ -546,7 +562,7 @@ def _phrasal_attribution(verb: Token) -> _Draft | None:
     return _Draft(start=bounds[0], end=bounds[1], kind="", cue=verb, cue_end=obj, speaker=_speaker_of_cue(verb))
 
 
-def _cue_for_quotation(doc: Doc, span: SpacySpan, in_quote: list[int], qi: int) -> Token | None:
+def _cue_for_quotation(doc: Doc, text: str, span: SpacySpan, in_quote: list[int], qi: int) -> Token | None:
     """The cue a quotation hangs on: up the head chain, or a parenthetical cue attached to it."""
     inside = set(range(span.start, span.end))
     # 1. up the head chain from the quotation's own roots ('calling the siege a "crime"')
@@ -555,7 +571,7 @@ def _cue_for_quotation(doc: Doc, span: SpacySpan, in_quote: list[int], qi: int) 
         if head.i in inside:
             continue
         while steps < 6 and head.i not in inside:
-            if _is_cue(head, in_quote) and _same_paragraph(doc.text, head.idx, span):
+            if _is_cue(head, in_quote) and _same_paragraph(text, head.idx, span):
                 return head
             if head.head.i == head.i:
                 break
@@ -572,7 +588,6 @@ def _cue_for_quotation(doc: Doc, span: SpacySpan, in_quote: list[int], qi: int) 
     if sent_first > 0 and span.start - sent_first <= 1 and doc[sent_first - 1].text in (":", ","):
         sent_first = doc[sent_first - 1].sent.start
     window = range(max(sent_first, span.start - 12), min(sent_last, span.end + 12))
-    text = doc.text
     candidates = [
         t for t in window
         if t not in inside and in_quote[t] < 0
@@ -597,9 +612,28 @@ def _same_paragraph(text: str, pos: int, span: SpacySpan) -> bool:
     return "\n" not in text[span.end_char:pos]
 
 
+def _cue_before_colon(doc: Doc, text: str, span: SpacySpan, in_quote: list[int]) -> Token | None:
+    """'He told the crowd:' closing the previous paragraph introduces the quotation opening this one."""
+    j = span.start_char - 1
+    while j >= 0 and text[j].isspace():
+        j -= 1
+    if j < 0 or text[j] != ":":
+        return None
+    colon = doc.char_span(j, j + 1, alignment_mode="expand")
+    if colon is None:
+        return None
+    first = max(colon.start - 25, colon[0].sent.start)
+    for i in range(colon.start - 1, first - 1, -1):
+        if _is_cue(doc[i], in_quote):
+            return doc[i]
+    return None
+
+
 def _is_cue(token: Token, in_quote: list[int]) -> bool:
-    if in_quote[token.i] >= 0 or token.dep_ == "aux" or token.pos_ not in ("VERB", "AUX"):
+    if in_quote[token.i] >= 0 or token.dep_ in ("aux", "amod") or token.pos_ not in ("VERB", "AUX"):
         return False
+    if token.i > 0 and token.doc[token.i - 1].text == "-":
+        return False  # 'so-called', 'self-described': a modifier, not a report
     lemma = token.lemma_.lower()
     if lemma in CUE_VERBS:
         return True
@@ -623,8 +657,14 @@ def _speaker_of_cue(cue: Token, in_quote: list[int] | None = None) -> SpacySpan 
         for i in (cue.i - 1, cue.i + 1, cue.i - 2, cue.i + 2):
             if 0 <= i < len(doc) and in_quote[i] < 0 and doc[i].sent == cue.sent:
                 token = doc[i]
-                if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or token.lower_ in MALE | FEMALE | PLURAL:
-                    return _noun_phrase(_entity_head(token))
+                if not (token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or token.lower_ in MALE | FEMALE | PLURAL):
+                    continue
+                head = _entity_head(token)
+                if i > cue.i and head.dep_ != "nsubj" and not (
+                    head.i + 1 >= len(doc) or doc[head.i + 1].is_punct
+                ):
+                    continue  # after the cue only an inverted subject ('said Briggs.'), not an object
+                return _noun_phrase(head)
     for i in range(cue.i - 1, cue.sent.start - 1, -1):
         token = cue.doc[i]
         if in_quote is not None and in_quote[i] >= 0:
@@ -643,7 +683,7 @@ def _entity_head(token: Token) -> Token:
     return doc[i]
 
 
-def _subject_through_parse(cue: Token) -> SpacySpan | None | bool:
+def _subject_through_parse(cue: Token) -> SpacySpan | bool | None:
     """The subject found along the parse, None if the source is known to be unnamed, False if the
     parse gave no answer."""
     token, steps = cue, 0
@@ -717,14 +757,18 @@ def _resolve_speaker(doc: Doc, mention: SpacySpan, marks: list[tuple[int, int]])
         if lower in MALE or lower in FEMALE:
             actor = _previous_actor(doc, mention.start_char, ("person",), marks=marks)
         elif lower in NONPERSON or lower in PLURAL:
-            actor = _previous_subject_actor(doc, head) or _previous_actor(doc, mention.start_char, None, window=600, marks=marks)
+            actor = _previous_subject_actor(doc, head) or _previous_actor(
+                doc, mention.start_char, None, window=600, marks=marks
+            )
         else:
             actor = None
         if actor is None:
             return None  # an unresolved pronoun is an unknown speaker
         return Speaker(name=actor.name, actor_id=actor.id, start=mention.start_char, end=mention.end_char)
     # the head word (with compounds) decides which actor this is: "Ukraine's general staff" is not Ukraine
-    head_first = min([head.i] + [c.i for c in head.lefts if c.dep_ == "compound"])
+    head_first = head.i
+    while head_first > 0 and doc[head_first - 1].dep_ == "compound" and doc[head_first - 1].head.i == head.i:
+        head_first -= 1
     actor = actor_at(doc, doc[head_first].idx, head.idx + len(head))
     if actor is None and lower in TITLE_NOUNS and mention[0].lower_ == "the" and head.ent_type_ == "":
         actor = _titled_person(doc, lower, mention.start_char)

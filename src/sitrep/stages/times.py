@@ -214,9 +214,10 @@ TEMPORAL_WORD = re.compile(
 
 
 def _add_entities(doc: Doc, found: list[grammar.Timex]) -> list[grammar.Timex]:
-    """spaCy's DATE/TIME entities that no rule matched, kept as unnormalised expressions.
+    """spaCy's DATE/TIME entities that no rule matched and that name a stretch of time in plural units
+    ("the first hours", "the weeks before the vote"): kept as vague durations (`PTXH`, `PXW`).
 
-    Only entities with a plainly temporal word are kept: the small model labels ages and counts as DATE.
+    Only entities with a plainly temporal word are considered: the small model labels ages and counts as DATE.
     """
     spans = [(t.start, t.end) for t in found]
     extra: list[grammar.Timex] = []
@@ -232,8 +233,8 @@ def _add_entities(doc: Doc, found: list[grammar.Timex]) -> list[grammar.Timex]:
             code = DURATION_CODES[plural.group(1).lower()]
             value = f"PTX{code}" if code in ("H", "MIN") else f"PX{code}"
             extra.append(grammar.Timex(ent.start_char, ent.end_char, "DURATION", value, "entity"))
-            continue
-        extra.append(grammar.Timex(ent.start_char, ent.end_char, ent.label_, None, "entity", anchored=False))
+        # Entities the rules cannot normalise are left out: on TimeBank+AQUAINT they add a little span
+        # recall but, without a value, lower value F1 (measured: 0.795 with them, 0.805 without).
     if not extra:
         return found
     return sorted(found + extra, key=lambda t: t.start)

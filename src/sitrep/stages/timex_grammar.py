@@ -443,7 +443,7 @@ def _resolve_relative_unit(m: re.Match, ctx: Context, text: str) -> Timex | None
     mod = _edge_mod(edge)
     if (m["shift"] or "").lower().startswith(("early", "late")) and not mod:
         mod = "START" if m["shift"].lower().startswith("early") else "END"
-    if rel in ("the", "the past", "the last", "the current", "this", "last") and unit == "year" and re.match(
+    if rel in ("the", "the past", "the last", "the current") and unit == "year" and re.match(
             r"\s+(?:ended|ending|to|through)\b", text[m.end(): m.end() + 10]):
         # "the year ended March 31": a twelve-month period, not the calendar year
         return Timex(m.start(), m.end(), "DURATION", "P1Y", "relative_unit")
@@ -474,7 +474,7 @@ def _resolve_relative_unit(m: re.Match, ctx: Context, text: str) -> Timex | None
         season = cal.SEASONS[unit]
         year = base_date.year + step
         season_start = (3, 6, 9, 12)[season]
-        if step < 0 and season_start + 3 <= base_date.month:
+        if step < 0 and rel == "this past" and season_start + 3 <= base_date.month:
             year = base_date.year  # "this past spring" read in October is this year's
         elif step > 0 and season_start > base_date.month:
             year = base_date.year  # "next summer" read in March is this year's
@@ -511,6 +511,12 @@ def _resolve_quarter(m: re.Match, ctx: Context, text: str) -> Timex | None:
     words = " ".join((m["pre"] or "").lower().replace("-", " ").split())
     det = (m["det"] or "").lower()
     kind = m["q"].lower()
+    if kind == "period":
+        if not m["pyear"]:
+            return None  # "the period", "the latest period": too vague to date
+        if ctx.last_quarter is None:  # "the 1988 period" outside a quarterly report: that year
+            return _dated(m, Point(cal.YEAR, int(m["pyear"])), "quarter")
+        kind = "quarter"
     hyphenated_ordinal = any(w in ORDINALS for w in words.split()) and "-" in m[0]
     if (det == "a" and not hyphenated_ordinal) or (not words and not det and not m["pyear"]):
         return None  # "a quarter of the vote", bare "quarter"
@@ -560,7 +566,8 @@ def _resolve_quarter(m: re.Match, ctx: Context, text: str) -> Timex | None:
         if shift_year and point is not None:
             point = cal.shift(point, shift_year, cal.YEAR)
     timex = _dated(m, point, "quarter", start=m.start("pre") if det == "a" else None)
-    timex.reference = not shift_year
+    # A comparison ("the year-ago quarter", "the 1988 quarter") does not become the report's quarter.
+    timex.reference = not shift_year and not (number is None and year is not None)
     return timex
 
 
@@ -617,7 +624,7 @@ def _finer(a: str, b: str) -> bool:
 
 
 def _resolve_year_ago(m: re.Match, ctx: Context, text: str) -> Timex | None:
-    unit = m["u"].lower()
+    unit = (m["u"] or "year").lower()
     if ctx.last_quarter is not None and unit == "year":
         timex = _dated(m, cal.shift(ctx.last_quarter, -1, cal.YEAR), "ago")
         timex.reference = False
@@ -845,12 +852,14 @@ def _families() -> list[tuple[str, str, Resolver]]:
                        r"(?P<pre>(?:(?:year-earlier|year-ago"
                        r"|year\s+earlier|prior\s+year|latest|current|previous|recent|most\s+recent|same|comparable"
                        r"|just-ended|just\s+ended|fiscal|calendar|first|second|third|fourth|final|1st|2nd|3rd|4th"
-                       r"|last|this\s+year's|last\s+year's|next\s+year's)[\s-]+)*)(?P<q>quarter|half)(?:\s+of\s+(?:fiscal\s+)?"
+                       r"|last|this\s+year's|last\s+year's|next\s+year's)[\s-]+)*)(?P<q>quarter|half|period)(?:\s+of\s+(?:fiscal\s+)?"
                        r"(?:the\s+year\s+)?(?P<year>\d{4}))?(?![\w-])"), _resolve_quarter),
         ("ago", _i(rf"{B}(?:{APPROX}\s+)?(?P<num>{NUMBER_RE})[\s-]+(?P<unit>{UNIT_RE})\s+(?:or\s+so\s+)?"
                    r"(?P<dir>ago|earlier|later|from\s+now|hence|back)(?!\w)"), _resolve_ago),
-        ("year_ago", _i(rf"{B}(?:the\s+)?(?P<u>year|month|week|quarter)[-\s](?:earlier|ago)(?:\s+(?:period|quarter"
-                        r"|results|level|levels|figure|figures))?(?![\w-])"), _resolve_year_ago),
+        ("year_ago", _i(rf"{B}(?:(?:the\s+)?(?P<u>year|month|week|quarter)[-\s](?:earlier|ago)(?:\s+(?:period|quarter"
+                        r"|results|level|levels|figure|figures))?|the\s+(?:quarter|period)\s+a\s+(?P<u2>year)\s+(?:ago"
+                        r"|earlier)|the\s+(?:corresponding|same|comparable|year-earlier)\s+(?:period|quarter)\s+(?:of\s+)?"
+                        r"(?P<u3>last\s+year|a\s+year\s+(?:ago|earlier)))(?![\w-])"), _resolve_year_ago),
         ("duration", _i(rf"{B}(?:the\s+)?(?:(?P<rel>past|last|next|first|coming|previous|final|following|latest"
                         r"|remaining|initial|same|further|additional|subsequent|preceding|prior)\s+)?"
                         rf"(?:{APPROX}\s+)?(?P<num>{NUMBER_RE})(?:[\s-]+(?:more|additional|full|straight"
@@ -923,9 +932,9 @@ FAMILY_TRIGGERS: dict[str, frozenset[str]] = {
     ]),
     "relative_unit": _UNIT_WORDS | _SEASON_WORDS | {"weekend", "week"},
     "year_part": frozenset(["year", "yearend", "midyear", "month", "monthend", "end"]),
-    "quarter": frozenset({"quarter", "half"}),
+    "quarter": frozenset({"quarter", "half", "period"}),
     "ago": frozenset({"ago", "earlier", "later", "hence", "back", "now"}),
-    "year_ago": frozenset({"earlier", "ago"}),
+    "year_ago": frozenset({"earlier", "ago", "corresponding", "comparable", "same"}),
     "duration": _UNIT_WORDS,
     "bare_plural": _UNIT_WORDS,
     "set": _UNIT_WORDS | _WEEKDAY_WORDS | _MONTH_WORDS | frozenset(
