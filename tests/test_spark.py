@@ -68,7 +68,7 @@ def test_ingest_parquet_loads_once(spark_output, tmp_path: Path) -> None:
 
 def test_rerun_gives_the_same_rows(spark_output, tmp_path: Path) -> None:
     source, output = spark_output
-    query = f"SELECT id, sha256, events FROM read_parquet('{{}}/**/*.parquet', hive_partitioning = true) ORDER BY id"
+    query = "SELECT id, sha256, events FROM read_parquet('{}/**/*.parquet', hive_partitioning = true) ORDER BY id"
     before = duckdb.sql(query.format(output)).fetchall()
     again = tmp_path / "again"
     runner.invoke(app, ["spark", "extract", str(source), str(again), "--master", "local[1]"])

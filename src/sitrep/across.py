@@ -186,7 +186,7 @@ _COARSE = {"country": 2, "region": 3, "admin1": 1}  # coarse precisions; a finer
 def places_compatible(lat1: float, lon1: float, precision1: str | None, country1: str | None,
                       admin1_1: str | None, lat2: float, lon2: float, precision2: str | None,
                       country2: str | None, admin1_2: str | None) -> bool:
-    """Can two places be where one event happened? 
+    """Can two places be where one event happened?
 
     A country or first-level division is a container, not a point: the centroid of the United States lies
     2,300 km from Los Angeles, so comparing centroid distance with radii (as `compatibility` does) calls

@@ -142,8 +142,8 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
         "truncated html": ("trunc.html", b"<html><body><div><p", "E103"),
         "unknown extension": ("data.pdfx", NEWS.encode(), "E111"),
         "feed not xml": ("feed.xml", b"this is not a feed at all", "E108"),
-        "non-english": ("de.txt", ("Die Bundesregierung hat am Dienstag neue Sanktionen gegen Russland beschlossen, "
-                                   "teilte ein Regierungssprecher in Berlin mit.").encode(), "E107"),
+        "non-english": ("de.txt", (b"Die Bundesregierung hat am Dienstag neue Sanktionen gegen Russland beschlossen, "
+                                   b"teilte ein Regierungssprecher in Berlin mit."), "E107"),
     }
     out = {}
     for label, (name, data, code) in made.items():

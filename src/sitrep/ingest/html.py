@@ -58,8 +58,8 @@ class _ParagraphText(HTMLParser):
     """Text of paragraph-like elements, outside page furniture, from a streaming tokenizer (no tree, no depth
     limit). The fallback when trafilatura cannot build a tree."""
 
-    SKIP = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template"}
-    BLOCKS = {"p", "h1", "h2", "h3", "li", "blockquote", "td"}
+    SKIP = frozenset({"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template"})
+    BLOCKS = frozenset({"p", "h1", "h2", "h3", "li", "blockquote", "td"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -335,6 +335,11 @@ def build_gazetteer(path: Path | None = None, force: bool = False) -> Path:
     finally:
         con.close()
     os.replace(tmp, path)
+    if path == default_path():
+        # files of older recipes are never read again; each is ~40 MB
+        for old in path.parent.glob("gazetteer-v*.sqlite"):
+            if old != path:
+                old.unlink(missing_ok=True)
     return path
 
 

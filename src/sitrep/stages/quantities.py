@@ -297,6 +297,8 @@ class QuantitiesStage:
         noun, unit = self._counted_noun(last, zero)
         if unit is None:
             return None
+        if noun is not None and noun.pos_ == "PROPN" and i > 0 and doc[i - 1].pos_ == "PROPN":
+            return None  # "Pro 21 Video Man": a number inside a name
         # NER calls "1057 people" a DATE and "10 killed" sometimes a TIME: the entity label only
         # decides for a number that counts no noun of ours
         if not zero and noun is None and (any(t.ent_type_ in NON_COUNT_ENTS | NAME_ENTS for t in phrase) or (
@@ -917,6 +919,8 @@ def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: 
         killed = 1 if _has_evidence(doc, DEATH_EVIDENCE) else 0
     if shot is not None and shot > killed:
         injured = max(injured or 0, shot - killed)
+    if injured == 0 and explicit.get("injured") and not any(explicit["injured"]) and "injured" not in singles:
+        injured = None  # only "no one else was hurt": the people hurt first may have no number
     if injured is None:
         # with a death reported, "shot" may be the dead; only "wounded"/"injured" says someone else was hurt
         injured = 1 if _has_evidence(doc, INJURY_EVIDENCE if killed == 0 else INJURY_STRONG) else 0

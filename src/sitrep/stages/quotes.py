@@ -143,7 +143,7 @@ PRONOUNS = MALE | FEMALE | NONPERSON | PLURAL | frozenset({"i", "we", "you", "on
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 # Arcs through which a subject-less cue inherits its head verb's subject ("X said ... and added").
-INHERIT_DEPS = frozenset({"conj", "advcl", "xcomp", "acl", "relcl", "pcomp", "ccomp", "parataxis"})
+INHERIT_DEPS = frozenset({"conj", "advcl", "xcomp", "acl", "relcl", "pcomp", "prep", "ccomp", "parataxis"})
 CONTENT_DEPS = frozenset({"ccomp", "xcomp"})
 
 
@@ -669,7 +669,9 @@ def _speaker_of_cue(cue: Token, in_quote: list[int] | None = None) -> SpacySpan 
         token = cue.doc[i]
         if in_quote is not None and in_quote[i] >= 0:
             continue
-        if token.dep_ == "nsubj" and (token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or token.pos_ == "PRON"):
+        if token.dep_ == "nsubj" and (
+            token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or token.pos_ in ("PRON", "PROPN")
+        ):
             return _noun_phrase(token)
     return None
 

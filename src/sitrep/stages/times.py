@@ -32,11 +32,9 @@ REPORTING = frozenset({"say", "tell", "report", "confirm", "claim", "state", "an
                        "note", "write", "insist", "deny", "admit", "show", "reveal", "suggest", "believe"})
 FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo", "would", "'d", "could", "might", "may", "should", "must",
                         "can", "ca"})
-# Verbs that put their own time ahead even in the past tense: "planned a rally on Saturday",
-# "extended the deadline until Tuesday".
 AHEAD = frozenset({"plan", "schedule", "slate", "expect", "due"})
 # Verbs that move something to a later time: "extended the deadline until Tuesday" looks ahead, but
-# "extended the offer Friday" does not, so they need "until"/"to"/"till" before the expression.
+# "extended the talks Friday" does not, so they need "until"/"to"/"till" before the expression.
 DEFER = frozenset({"postpone", "delay", "extend", "defer", "adjourn", "reschedule", "push", "move", "set"})
 PAST_AUX = frozenset({"was", "were", "had", "did", "'d"})
 # Nouns a year may modify when it is a count, not a date ("2000 troops"): any plural noun that is not
@@ -173,13 +171,13 @@ def _tense(verb: Token, depth: int = 0) -> str | None:
     if tag == "VBD":
         return "past"
     if tag == "VB" and "to" in auxes and depth < 2:
-        # "was due to expire Friday" is past; "plans to meet Friday" looks ahead.
+        # "was due to open Friday" is past; "plans to meet Friday" looks ahead.
         head = verb.head
         if head.i == verb.i:
             return None
         head_auxes = {child.lower_ for child in head.children if child.dep_ in ("aux", "auxpass")}
         if "had" in head_auxes:
-            return "past"  # "had been due to expire Friday"
+            return "past"  # "had been due to open Friday"
         if head.lemma_ in FUTURE_CUES:
             return "future"
         return _tense(head, depth + 1)
@@ -194,7 +192,7 @@ def _tense(verb: Token, depth: int = 0) -> str | None:
             return "future"
         return None
     if tag in ("VBZ", "VBP"):
-        # News present tense mostly reports ("police say", "follows Tuesday's move"): no direction,
+        # News present tense mostly reports ("police say", "comes after Tuesday's vote"): no direction,
         # unless the verb itself looks ahead ("plans a rally Saturday").
         return "future" if verb.lemma_ in FUTURE_CUES else None
     if tag == "JJ" and verb.lemma_ in FUTURE_CUES:
@@ -229,7 +227,7 @@ def _add_entities(doc: Doc, found: list[grammar.Timex]) -> list[grammar.Timex]:
         if not TEMPORAL_WORD.search(ent.text) or "old" in ent.text.lower():
             continue
         plural = PLURAL_UNIT.search(ent.text)
-        if plural:  # "the years that followed", "the first hours": a stretch of unknown length
+        if plural:  # "the years after the war", "the first hours": a stretch of unknown length
             code = DURATION_CODES[plural.group(1).lower()]
             value = f"PTX{code}" if code in ("H", "MIN") else f"PX{code}"
             extra.append(grammar.Timex(ent.start_char, ent.end_char, "DURATION", value, "entity"))

@@ -102,7 +102,7 @@ def shift_months(year: int, month: int, delta: int) -> tuple[int, int]:
 def shift(point: Point, amount: int, unit: str) -> Point | None:
     """`point` moved by `amount` units, keeping the point's granularity where it is coarser.
 
-    "a year earlier" from 1989-Q3 is 1988-Q3; from 1998-08-07 at year granularity it is 1997.
+    "a year earlier" from 2019-Q3 is 2018-Q3; from 2019-08-07 at year granularity it is 2018.
     Returns None when the result falls outside the calendar (year < 1 or > 9999).
     """
     try:

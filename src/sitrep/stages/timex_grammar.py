@@ -263,14 +263,12 @@ _ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven"
 
 
 def _resolve_word_year(m: re.Match, ctx: Context, text: str) -> Timex | None:
-    """Years spoken in words, as broadcast transcripts write them: "nineteen ninety-six"."""
+    """Years spoken in words, as broadcast transcripts write them: "nineteen eighty-four"."""
     if m["dw"]:
         return _dated(m, Point(cal.DECADE, 1900 + 10 * DECADE_WORDS[m["dw"].lower()]), "word_year")
     if m["tt"] is not None:
         tail = " ".join(m["tt"].lower().replace("-", " ").split())
-        from sitrep.stages.timex_lexicon import parse_number as _number
-
-        year = 2000 + (int(_number(tail) or 0) if tail else 0)
+        year = 2000 + (int(parse_number(tail) or 0) if tail else 0)
         return _dated(m, Point(cal.YEAR, year), "word_year")
     year = 1900 + TENS_WORDS[m["t"].lower()] + (_ONES[m["o"].lower()] if m["o"] else 0)
     return _dated(m, Point(cal.YEAR, year), "word_year")
@@ -514,7 +512,7 @@ def _resolve_quarter(m: re.Match, ctx: Context, text: str) -> Timex | None:
     if kind == "period":
         if not m["pyear"]:
             return None  # "the period", "the latest period": too vague to date
-        if ctx.last_quarter is None:  # "the 1988 period" outside a quarterly report: that year
+        if ctx.last_quarter is None:  # "the 2019 period" outside a quarterly report: that year
             return _dated(m, Point(cal.YEAR, int(m["pyear"])), "quarter")
         kind = "quarter"
     hyphenated_ordinal = any(w in ORDINALS for w in words.split()) and "-" in m[0]
@@ -560,13 +558,13 @@ def _resolve_quarter(m: re.Match, ctx: Context, text: str) -> Timex | None:
             base = cal.shift(here, -1, cal.QUARTER) if completed and gran == cal.QUARTER else here
         point = base
         if year is not None and base is not None:
-            point = Point(base.gran, year, part=base.part)  # "the 1988 quarter": that year's same quarter
+            point = Point(base.gran, year, part=base.part)  # "the 2019 quarter": that year's same quarter
         if step and gran == cal.QUARTER:
             point = cal.shift(cal.at_granularity(ctx.dct, gran), step, cal.QUARTER) if ctx.dct else base
         if shift_year and point is not None:
             point = cal.shift(point, shift_year, cal.YEAR)
     timex = _dated(m, point, "quarter", start=m.start("pre") if det == "a" else None)
-    # A comparison ("the year-ago quarter", "the 1988 quarter") does not become the report's quarter.
+    # A comparison ("the year-ago quarter", "the 2019 quarter") does not become the report's quarter.
     timex.reference = not shift_year and not (number is None and year is not None)
     return timex
 
@@ -652,17 +650,15 @@ def _resolve_duration(m: re.Match, ctx: Context, text: str) -> Timex | None:
                 r"\S*\s*$", before):
             return None  # "$2 million a year", "24 hours a day": a rate, not a time expression
         if unit == "second" and not re.search(r"\b(?:for|in|within|half|just|only)\s*$", before):
-            return None  # "a second betrayal": the ordinal
+            return None  # "a second attempt": the ordinal
     if unit == "quarter" and re.match(r"\s+of\b", after) and number_text.split()[-1] in ("a", "an", "one", "three"):
-        return None  # "a quarter of the market", "three-quarters of the vote": fractions
-    if number_text in ("some", "many", "several") and unit in ("hour", "minute", "second") and amount is None:
-        pass
+        return None  # "a quarter of the market", "three-quarters of the seats": fractions
     if m["half"] and amount is not None:
         amount += 0.5
     if re.fullmatch(r"(?:1[6-9]|20)\d\d", number_text):
-        return None  # "the 1988 quarter": a year, not an amount
+        return None  # "the 2019 quarter": a year, not an amount
     if unit == "quarter" and ((m["unit"].lower().endswith("s") and "-" in m[0]) or amount is None):
-        return None  # "three-quarters of the vote": a fraction
+        return None  # "three-quarters of the seats": a fraction
     if unit == "fortnight":
         unit, amount = "week", (amount * 2 if amount is not None else None)
     if unit in ("decade", "century", "millennium") and amount is not None:
@@ -717,7 +713,7 @@ def _resolve_anaphoric(m: re.Match, ctx: Context, text: str) -> Timex | None:
     elif rel in ("the previous", "the preceding", "the prior", "before", "earlier", "prior"):
         step = -1
     if m["dir"] and re.match(r"\s+[a-z]", text[m.end(): m.end() + 3]):
-        return None  # "the day before returning": "before" heads a clause of its own
+        return None  # "the day before leaving": "before" heads a clause of its own
     base = ctx.ref
     if base is None:
         if ctx.dct is None:
@@ -781,33 +777,34 @@ def _resolve_holiday(m: re.Match, ctx: Context, text: str) -> Timex | None:
 
 def _families() -> list[tuple[str, str, Resolver]]:
     """(name, pattern, resolver) of every rule family, most specific first (the order breaks ties)."""
-    _H0 = _i(r'last|next|this\s+past|this\s+coming|this|the\s+coming|the\s+past')
-    _H1 = _i(r'(?:the\s+)?(?:fiscal|calendar)(?:\s+year)?|the\s+year')
-    _H2 = _i(r'morning|afternoon|evening|night|overnight')
-    _H3 = _i(r'a\.m\.|p\.m\.|a\.m|p\.m|am|pm')
-    _H4 = _i(r'noon|midnight|midday')
-    _H5 = _i('local time')
-    _H6 = _i('on')
-    _H7 = _i('today|yesterday|tomorrow|tonight')
-    _H8 = _i('last|next|this')
-    _H_RY = _i(r"last|this|next")
-    _H_MDREL = _i(r"last|next|this\s+past|this\s+coming")
+    # Case-insensitive pieces, named here because f-strings cannot hold backslashes in expressions.
+    month_rel = _i(r'last|next|this\s+past|this\s+coming|this|the\s+coming|the\s+past')
+    fiscal = _i(r'(?:the\s+)?(?:fiscal|calendar)(?:\s+year)?|the\s+year')
+    day_part = _i(r'morning|afternoon|evening|night|overnight')
+    am_pm = _i(r'a\.m\.|p\.m\.|a\.m|p\.m|am|pm')
+    clock_word = _i(r'noon|midnight|midday')
+    local_time = _i('local time')
+    on = _i('on')
+    deixis = _i('today|yesterday|tomorrow|tonight')
+    holiday_rel = _i('last|next|this')
+    year_rel = _i(r"last|this|next")
+    day_rel = _i(r"last|next|this\s+past|this\s+coming")
     wd_rel = _i(r"last|next|this\s+past|this\s+coming|this|the\s+following|the\s+next|the\s+previous|early|late")
     return [
         ("iso", r"(?<![\d-])(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})(?:[T ](?P<h>\d{2}):(?P<mi>\d{2})(?::\d{2})?)?"
                 r"(?![\d-])", _resolve_iso),
         ("slash", r"(?<![\d/.])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\d/])", _resolve_slash),
-        ("month_day", rf"{B}(?:(?P<rel>{_H_MDREL})\s+)?(?:{WEEKDAY_RE},?\s+)?(?:{_i(EDGE)})?"
+        ("month_day", rf"{B}(?:(?P<rel>{day_rel})\s+)?(?:{WEEKDAY_RE},?\s+)?(?:{_i(EDGE)})?"
                       rf"(?P<mon>{MONTH_RE})\s*(?P<day>\d{{1,2}})"
                       r"(?:st|nd|rd|th)?(?![\d:,.]\d)(?:,?\s+(?P<year>\d{4})(?![\d]))?(?!\w)", _resolve_month_day),
         ("day_month", rf"{B}(?:{WEEKDAY_RE},?\s+)?(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
                       rf"(?P<mon>{MONTH_RE})(?:,?\s+(?P<year>\d{{4}})(?!\d))?", _resolve_month_day),
         ("month_year", rf"{B}(?:{_i(EDGE)})?(?P<mon>{MONTH_RE})(?:,|\s+of)?\s+(?P<year>\d{{4}})(?![\d])",
          _resolve_month_year),
-        ("month", rf"{B}(?:(?P<rel>{_H0})\s+)?"
+        ("month", rf"{B}(?:(?P<rel>{month_rel})\s+)?"
                   rf"(?:{_i(EDGE)})?(?P<mon>{FULL_MONTH_RE}|Sept\.|Aug\.|Oct\.|Nov\.|Dec\.|Jan\.|Feb\.)"
-                  rf"(?:\s+(?P<ry>{_H_RY})\s+year(?!\w))?", _resolve_month),
-        ("year", rf"{B}(?:{_i(EDGE)})?(?:{_H1}\s+)?"
+                  rf"(?:\s+(?P<ry>{year_rel})\s+year(?!\w))?", _resolve_month),
+        ("year", rf"{B}(?:{_i(EDGE)})?(?:{fiscal}\s+)?"
                  r"(?<![\w$.,/])(?P<year>1[6-9]\d\d|20\d\d)(?![\w%]|[,.]\d|-\d|\s*(?:percent|per\s+cent))",
          _resolve_year),
         ("word_year", _i(r"(?<![\w-])(?:the\s+year\s+)?(?:nineteen\s+(?:hundred\s+(?:and\s+)?)?(?P<t>ten|twenty|thirty"
@@ -823,13 +820,13 @@ def _families() -> list[tuple[str, str, Resolver]]:
                        r"|twentieth|twenty[-\s]first))[-\s]century|(?:the\s+)?(?P<rel>this|last|past|current)\s+century"
                        r"(?!\w)"), _resolve_century),
         ("weekday", rf"{B}(?:(?P<rel>{wd_rel})\s+)?(?P<wd>{WEEKDAY_RE})(?P<pl>s)?(?![\w-])"
-                    rf"(?:\s+(?P<pod>{_H2})(?!\w))?", _resolve_weekday),
+                    rf"(?:\s+(?P<pod>{day_part})(?!\w))?", _resolve_weekday),
         ("clock", rf"(?<![\w:.$])(?:(?P<h>\d{{1,2}})(?:[:.](?P<m>\d{{2}}))?\s*"
-                  rf"(?P<ap>{_H3})(?!\w)"
+                  rf"(?P<ap>{am_pm})(?!\w)"
                   r"|(?P<h2>[01]?\d|2[0-3]):(?P<m2>[0-5]\d)(?![\d:])"
-                  rf"|(?P<word>{_H4})(?!\w))"
-                  rf"(?:\s+(?:[ECMP][SD]T|GMT|UTC|BST|CET|{_H5})(?!\w))?"
-                  rf"(?:,?\s+(?:{_H6}\s+)?(?:(?P<wd>{WEEKDAY_RE})|(?P<deixis>{_H7})"
+                  rf"|(?P<word>{clock_word})(?!\w))"
+                  rf"(?:\s+(?:[ECMP][SD]T|GMT|UTC|BST|CET|{local_time})(?!\w))?"
+                  rf"(?:,?\s+(?:{on}\s+)?(?:(?P<wd>{WEEKDAY_RE})|(?P<deixis>{deixis})"
                   rf"|(?P<mon>{MONTH_RE})\s*(?P<dom>\d{{1,2}}))(?![\w]))?", _resolve_clock),
         ("part_of_day", _i(r"(?<![\w-])(?:(?P<rel>this|yesterday|tomorrow|last|early\s+this|late\s+this|later\s+this"
                            r"|earlier\s+this|early\s+yesterday|late\s+yesterday)\s+(?P<pod>morning|afternoon|evening"
@@ -881,7 +878,7 @@ def _families() -> list[tuple[str, str, Resolver]]:
                          r"|the\s+very\s+same)\s+(?P<unit>day|morning|afternoon|evening|night|week|weekend|month"
                          r"|year)|the\s+(?P<unit3>day|night|week|month|year)\s+(?P<dir>before|after|earlier|later"
                          r"|prior))(?!\w)"), _resolve_anaphoric),
-        ("holiday", rf"{B}(?:(?P<rel>{_H8})\s+)?(?P<h>Christmas(?:\s+Day|\s+Eve)?|New\s+Year['’]s"
+        ("holiday", rf"{B}(?:(?P<rel>{holiday_rel})\s+)?(?P<h>Christmas(?:\s+Day|\s+Eve)?|New\s+Year['’]s"
                     r"(?:\s+Day|\s+Eve)?|Thanksgiving(?:\s+Day)?|Halloween|Easter(?:\s+Sunday)?|Good\s+Friday"
                     r"|Valentine['’]s\s+Day|Independence\s+Day|Labor\s+Day|Memorial\s+Day|Boxing\s+Day|May\s+Day)"
                     r"(?:,?\s+(?P<year>\d{4}))?(?!\w)", _resolve_holiday),
