@@ -102,8 +102,9 @@ def test_person_name_is_not_a_place(nlp_places: Language) -> None:
 
 
 def test_surname_seen_as_a_person_is_not_a_place(nlp_places: Language) -> None:
-    text = "Deputy minister Alexander Fomin spoke on Monday. According to Fomin, talks went well."
-    assert all(p.text != "Fomin" for p in places(nlp_places, text))
+    """A word of a person's name in the article is not a small town, even when the NER tags it GPE."""
+    text = "Mayor Peter Ripon spoke on Monday. Police in Ripon said talks went well."
+    assert all(p.text != "Ripon" for p in places(nlp_places, text))
 
 
 @pytest.mark.parametrize(

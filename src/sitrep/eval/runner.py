@@ -34,7 +34,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
     def print(self, out: TextIO = sys.stdout) -> None:
-        console = Console(file=out, highlight=False, soft_wrap=True)
+        console = Console(file=out, highlight=False, soft_wrap=True, width=None if out.isatty() else 160)
         table = Table(title=f"sitrep eval {self.task}")
         table.add_column("metric")
         table.add_column("value", justify="right")

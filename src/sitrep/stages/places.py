@@ -10,10 +10,10 @@ Method (docs/stages/places.md has the details and the evaluation):
    article) or a common word. Demonyms ("Russian soldiers", NORP) are not places.
 2. Candidates. Every gazetteer record whose name or alternate name has the mention's key (ASCII
    folded, transliterated, punctuation folded); then variants (leading "the", "St."/"Saint",
-   a trailing "region"/"county"/"oblast"); then fuzzy matching of misspellings ("Chernigiv").
+   a trailing "region"/"county"/"oblast"); then fuzzy matching of misspellings ("Zaporizhia").
 3. Ranking. A linear score over population, feature class, the article's country context,
    admin1 agreement, distance to the other places, descriptors ("the northern city of"),
-   "City, State" apposition; two passes, so context from unambiguous mentions helps the rest.
+   "City, State" apposition; three passes, so context from unambiguous mentions helps the rest; one sense per discourse.
 4. Metonymy. A place that is the subject of an agentive verb ("Moscow said") keeps its record and
    gets `metonymic=True`.
 """
@@ -230,7 +230,7 @@ class PlacesStage:
     def _recognise(self, doc: Doc) -> list[_Mention]:
         mentions: list[_Mention] = []
         taken = [False] * len(doc)
-        # Words the article uses inside a person's name: "Fomin" after "Alexander Fomin".
+        # Words the article uses inside a person's name: "Ripon" after "Peter Ripon".
         # word -> keys of the multi-word PERSON entities it is part of (a name is not blocked by itself:
         # "Tamil Nadu" tagged PERSON is still a place when nothing else makes it a person)
         person_words: dict[str, set[str]] = defaultdict(set)

@@ -593,6 +593,7 @@ def _cue_for_quotation(doc: Doc, text: str, span: SpacySpan, in_quote: list[int]
         if t not in inside and in_quote[t] < 0
         and _is_cue(doc[t], in_quote)
         and _same_paragraph(text, doc[t].idx, span)
+        and not _has_own_content(doc[t], span)
     ]
     for t in candidates:
         if doc[t].head.i in inside or any(c.i in inside for c in doc[t].children):
@@ -610,6 +611,14 @@ def _same_paragraph(text: str, pos: int, span: SpacySpan) -> bool:
     if pos < span.start_char:
         return "\n" not in text[pos:span.start_char]
     return "\n" not in text[span.end_char:pos]
+
+
+def _has_own_content(cue: Token, span: SpacySpan) -> bool:
+    """Whether the cue reports another clause ('The mayor said the bridge was open'), not this quotation."""
+    for child in cue.children:
+        if child.dep_ == "ccomp" and (child.right_edge.i < span.start or child.left_edge.i >= span.end):
+            return True
+    return False
 
 
 def _cue_before_colon(doc: Doc, text: str, span: SpacySpan, in_quote: list[int]) -> Token | None:
