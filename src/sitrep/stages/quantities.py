@@ -292,7 +292,7 @@ class QuantitiesStage:
         for t in phrase:
             if not (phrase.start <= t.head.i < phrase.end):
                 last = t
-        if not zero and not self._looks_like_count(doc, i, end_i, parsed_value, words):
+        if not zero and not self._looks_like_count(doc, i, end_i, words):
             return None
         noun, unit = self._counted_noun(last, zero)
         if unit is None:
@@ -368,9 +368,9 @@ class QuantitiesStage:
             unit=unit, bound=bound, sent_i=sent.start, anchor=anchor,
         )
 
-    def _looks_like_count(self, doc: Doc, i: int, end_i: int, value: int | None, words: list[str]) -> bool:
+    def _looks_like_count(self, doc: Doc, i: int, end_i: int, words: list[str]) -> bool:
         """Reject labels, ages, years, measures and codes around the number."""
-        first, last = doc[i], doc[end_i - 1]
+        first = doc[i]
         if i > 0:
             prev = doc[i - 1]
             if prev.lower_ in LABEL_WORDS or prev.text in {"$", "£", "€", "#", "¥"}:
@@ -399,7 +399,6 @@ class QuantitiesStage:
             return False  # a year, unless a counted noun follows ("1000 people")
         if first.like_num and any(ch.isalpha() for ch in first.text) and first.text.lower() not in NUMBER_WORDS:
             return digits_value(first.lower_) is not None  # "G7", "4x4", "5k"
-        del last
         return True
 
     def _counted_noun(self, last: Token, zero: bool) -> tuple[Token | None, str | None]:

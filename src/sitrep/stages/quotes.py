@@ -82,6 +82,7 @@ quip joke snap interject interrupt beam chime gush rave rant scoff sneer tease m
 concur caution opine pronounce proclaim
 surmise speculate reckon posit theorize theorise react confide vent fume sigh laugh chuckle chant
 growl bellow mock ridicule taunt reason
+retaliate press
 """)
 
 # Cues whose nominal object carries the message when it holds quoted words ('described X as "..."').
@@ -764,7 +765,7 @@ def _resolve_speaker(doc: Doc, mention: SpacySpan, marks: list[tuple[int, int]])
     head = mention.root
     text = mention.text
     lower = head.lower_
-    if head.pos_ == "PRON" or lower in PRONOUNS:
+    if lower in PRONOUNS:  # personal pronouns; "some", "others", "many" keep their own text below
         if lower in MALE or lower in FEMALE:
             actor = _previous_actor(doc, mention.start_char, ("person",), marks=marks)
         elif lower in NONPERSON or lower in PLURAL:
