@@ -15,7 +15,7 @@ SAMPLE_SUFFIXES = (".txt", ".html", ".xml", ".jsonl")
 def sample_paths() -> list[Path]:
     """The bundled samples, plus the seed article from ../shared/fixtures/seed if it is there."""
     paths = sorted(p for p in HERE.iterdir() if p.suffix in SAMPLE_SUFFIXES)
-    for base in (Path.cwd(), HERE.parents[3]):
+    for base in (Path.cwd(), HERE.parents[2]):  # the working directory, then the repository root
         seed = base.parent / "shared" / "fixtures" / "seed" / "article.txt"
         if seed.is_file():
             return [seed, *paths]
