@@ -238,16 +238,21 @@ def compatibility(event: Event, story: dict[str, Any]) -> int | None:
     return anchors
 
 
+_SQL_WINDOW = "CASE date_precision " + " ".join(
+    f"WHEN '{p}' THEN {d}" for p, d in DATE_WINDOW_DAYS.items()) + " ELSE 3 END"
 _STORY_COLUMNS = ("id", "type", "date", "date_precision", "lat", "lon", "place_precision", "place_country",
                   "place_admin1", "source_countries", "target_countries")
 
 
 def find_story(con: duckdb.DuckDBPyConnection, event: Event) -> str | None:
-    date, _ = _event_date(event)
+    date, precision = _event_date(event)
+    # The date rule of `compatibility`, in SQL, so only stories within both windows are read back.
+    window = DATE_WINDOW_DAYS.get(precision or "day", 3)
     rows = con.execute(
         f"""SELECT {", ".join(_STORY_COLUMNS)} FROM story_events
-            WHERE type = ? AND (date IS NULL OR ?::DATE IS NULL OR abs(date_diff('day', date, ?::DATE)) <= 400)
-            ORDER BY id""", [event.type, date, date]).fetchall()
+            WHERE type = ? AND (date IS NULL OR ?::DATE IS NULL
+                 OR abs(date_diff('day', date, ?::DATE)) <= ? + {_SQL_WINDOW})
+            ORDER BY id""", [event.type, date, date, window]).fetchall()
     best: tuple[int, str] | None = None
     for row in rows:
         story = dict(zip(_STORY_COLUMNS, row, strict=True))
