@@ -92,3 +92,8 @@ def test_centroid_handles_the_antimeridian() -> None:
 def test_centroid_weights_by_population() -> None:
     lat, lon = gz._centroid([(0.0, 0.0, 3.0), (0.0, 10.0, 1.0)])
     assert 2.0 < lon < 3.0 and math.isclose(lat, 0.0, abs_tol=1e-9)
+
+
+@pytest.mark.parametrize(("abbreviation", "province"), [("B.C.", "British Columbia"), ("Ont.", "Ontario")])
+def test_canadian_press_abbreviations_name_the_province(gaz: Gazetteer, abbreviation: str, province: str) -> None:
+    assert province in {e.name for e, _ in gaz.lookup(name_key(abbreviation)) if e.kind == "admin1"}

@@ -110,7 +110,7 @@ def test_surname_seen_as_a_person_is_not_a_place(nlp_places: Language) -> None:
 @pytest.mark.parametrize(
     "text",
     ["Crashes rose during the St. Patrick's Day holiday.",
-     "Traffic was diverted from Darby Street on Monday.",
+     "Traffic was diverted from Elm Street on Monday.",
      "The Centre said the Gulf had calmed."],
 )
 def test_holidays_street_names_and_common_words_are_not_places(nlp_places: Language, text: str) -> None:
@@ -170,3 +170,64 @@ def test_main_place_prefers_the_city_named_first(nlp_places: Language) -> None:
 
 def test_main_place_is_none_without_places(nlp_places: Language) -> None:
     assert main_place(nlp_places("Nothing happened today.")) is None
+
+
+# -- issue 4: local US news (party labels, county lists, "a Pella man", local institutions) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "admin1"),
+    [("Rep. Ann Lee, D-Ore., said the bill would pass.", "Ore.", "Oregon"),
+     ("Sen. Tom Hart, R-Stillwater, voted against it.", "Stillwater", None)],
+)
+@pytest.mark.issue(4)
+def test_party_label_names_the_legislators_state_or_town(
+        nlp_places: Language, text: str, surface: str, admin1: str | None) -> None:
+    place = by_text(nlp_places, text)[surface]
+    assert place.country == "USA" and (admin1 is None or place.admin1 == admin1)
+
+
+@pytest.mark.issue(4)
+def test_names_listed_before_counties_are_counties(nlp_places: Language) -> None:
+    found = by_text(nlp_places, "Flooding closed roads in Linn, Benton and Johnson counties in Iowa.")
+    for name in ("Linn", "Benton", "Johnson"):
+        assert found[name].feature_code == "ADM2" and found[name].admin1 == "Iowa", name
+
+
+@pytest.mark.issue(4)
+def test_names_listed_after_the_cities_of_are_towns(nlp_places: Language) -> None:
+    found = by_text(nlp_places, "The cities of Ames and Ankeny approved the plan.")
+    assert found["Ames"].admin1 == "Iowa" and found["Ankeny"].precision == "city"
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [("An Ankeny woman won the lottery on Friday.", "Ankeny"),
+     ("Polk County Sheriff Tom Jones said the road was closed.", "Polk County")],
+)
+@pytest.mark.issue(4)
+def test_home_town_and_local_institution_make_a_place(nlp_places: Language, text: str, surface: str) -> None:
+    assert by_text(nlp_places, text)[surface].country == "USA"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Federal Aviation Agency officials said the runway was safe.",  # a dictionary word before "officials"
+     "Tickets go on sale at noon CT on Friday.",  # a time zone, not Connecticut
+     "The temple was built in 500 B.C. by farmers."],  # an era, not British Columbia
+)
+@pytest.mark.issue(4)
+def test_common_words_time_zones_and_eras_are_not_places(nlp_places: Language, text: str) -> None:
+    assert [p.text for p in places(nlp_places, text)] == []
+
+
+@pytest.mark.issue(4)
+def test_canadian_province_abbreviation_after_a_city(nlp_places: Language) -> None:
+    found = by_text(nlp_places, "Wildfires spread near Kamloops, B.C., on Sunday.")
+    assert found["B.C."].name == "British Columbia" and found["Kamloops"].country == "CAN"
+
+
+@pytest.mark.issue(4)
+def test_nearby_towns_pick_the_local_namesake(nlp_places: Language) -> None:
+    found = by_text(nlp_places, "Crews from Davenport, Bettendorf and Muscatine helped in Clinton on Monday.")
+    assert found["Clinton"].admin1 == "Iowa"

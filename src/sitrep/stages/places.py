@@ -21,6 +21,7 @@ Method (docs/stages/places.md has the details and the evaluation):
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,12 +36,14 @@ from spacy.tokens import Doc, Span, Token
 
 from sitrep.errors import Errors, SitrepError
 from sitrep.model import Place
+from sitrep.resources.countries import DEMONYM
+from sitrep.resources.countries import lookup as country_lookup
 from sitrep.resources.gazetteer import Entry, Gazetteer, load_gazetteer, name_key
 from sitrep.stages.base import register_extension
 
 TOPONYM_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Entity labels whose span may still be a mislabelled place name (checked against the gazetteer).
-RECHECK_LABELS = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
+RECHECK_LABELS = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE", "NORP"})
 # Entity labels that are never places, so their tokens are not scanned for missed names.
 NON_PLACE_LABELS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"})
 
@@ -97,32 +100,62 @@ GENERIC_WORDS = frozenset({
     "general", "college station", "eagle", "lion", "bear", "buffalo", "phoenix", "orange", "lincoln",
     "earth", "world", "moon", "sun", "duma", "knesset", "assembly", "cabinet", "kremlin",
 })
-# A capitalised word after a name makes it a street or a building's name ("Darby Street", "Lansing Hall").
+# A capitalised word after a name makes it a street or a building's name ("Elm Street", "Lansing Hall").
 FACILITY_WORDS = frozenset({
     "street", "st", "road", "rd", "avenue", "ave", "boulevard", "blvd", "lane", "drive", "way", "highway",
     "bridge", "park", "square", "hall", "center", "centre", "hospital", "school", "university", "college",
     "airport", "station", "church", "court", "building", "tower", "stadium", "library", "mall", "plaza",
     "hotel", "theatre", "theater", "academy", "institute", "company", "corporation", "inc", "club",
 })
+# US party labels written before a legislator's state or home town: "Sen. Ann Lee, D-Ore.",
+# "Rep. Tom Hart, R-Stillwater" (AP style; Minnesota's party is the DFL).
+PARTY_CODES = frozenset({"D", "R", "I", "DFL"})
+# Nouns that make a preceding name a place of residence or of local government: "an Ankeny woman",
+# "Ames police", "Pella residents".
+LOCAL_NOUNS = frozenset({
+    "man", "woman", "men", "women", "resident", "residents", "native", "natives", "couple", "family",
+    "teen", "teenager", "boy", "girl", "youth", "student", "students", "senior", "home", "homes",
+    "residence", "area", "police", "fire", "sheriff", "mayor", "council", "township", "borough",
+    "selectmen", "aldermen", "schools", "officials", "officers", "firefighters", "voters", "neighborhoods",
+    "neighbourhoods",
+})
+# Capitalised words that open the name of a local institution after a town's name ("Ames Police
+# Department", "Pella Superior Court", "Ankeny School Board", "Ames Board of Education").
+CIVIC_WORDS = frozenset({"police", "fire", "sheriff", "council", "mayor", "board", "schools", "superior", "municipal",
+                         "planning", "zoning", "selectmen", "volunteer", "public", "parks", "chamber", "area"})
+# "City", "Town", "Village" after a name are mostly part of it ("Jersey City", "George Town"); with a
+# second word they open an institution ("Ames City Council", "Pella Town Hall").
+CIVIC_PAIRS = frozenset({
+    ("city", "council"), ("city", "hall"), ("city", "manager"), ("city", "commission"), ("city", "schools"),
+    ("town", "hall"), ("town", "council"), ("town", "board"), ("village", "board"), ("village", "hall"),
+    ("township", "trustees"), ("township", "board"), ("school", "board"), ("school", "district"), ("board", "of"),
+})
+# Last words of a multi-word PERSON entity that show the NER mislabelled a place's institution or
+# feature ("Rock Falls Elementary", "Polk County Sheriff"), so its words are no surname.
+NOT_A_SURNAME = FACILITY_WORDS | CIVIC_WORDS | ADMIN_WORDS | CITY_WORDS | frozenset({
+    "elementary", "middle", "high", "crossing", "creek", "river", "lake", "valley", "heights", "clerk",
+    "department", "commission", "commissioners", "prairie", "township"})
 FUZZY_MIN_POPULATION = 20000
 SMALL_PLACE = 5000  # below this, a city is matched by its main name only
 
-# Score weights of the ranker (hand-set, checked on the dev halves of the gold sets; see the docs).
-KIND_PRIOR = {"country": 3.0, "continent": 3.0, "admin1": 1.6, "admin2": 0.2, "admin3": -0.5, "city": 0.0}
-W_CAPITAL = 1.2
-W_MAIN_NAME = 0.6
-W_FUZZY = -1.5
-W_COUNTRY_CONTEXT = 2.5
-W_ADMIN1_CONTEXT = 2.0
-W_NEAR = 1.5
-W_MID = 0.6
-W_DESCRIPTOR = 2.5
-W_APPOSITION = 4.0
-W_CLUSTER = 1.5  # other names of the article with a likely reading within CLUSTER_KM of this one
-CLUSTER_KM = 200.0
+# The ranker: a linear score over named features of a candidate reading (see `_features`); the
+# reading with the highest score wins, and the margin to the second gives the confidence.
+FEATURES = (
+    "log_pop", "country", "continent", "admin1", "admin2", "admin3", "capital", "main_name", "fuzzy",
+    "fuzzy_gap", "country_share", "admin1_support", "cluster", "near150", "near600", "descriptor_agrees",
+    "descriptor_disagrees", "division_of_city", "within", "not_within", "admin1_top",
+)
+# Weights per feature (hand-set, checked on the dev halves of the gold sets; see the docs).
+WEIGHTS: dict[str, float] = {
+    "log_pop": 1.0, "country": 3.0, "continent": 3.0, "admin1": 1.6, "admin2": 0.2, "admin3": -0.5,
+    "capital": 1.2, "main_name": 0.6, "fuzzy": -1.5, "fuzzy_gap": 10.0, "country_share": 2.5,
+    "admin1_support": 2.0, "cluster": 1.5, "near150": 1.5, "near600": 0.6, "descriptor_agrees": 2.5,
+    "descriptor_disagrees": -1.25, "division_of_city": -2.5, "within": 4.0, "not_within": -2.0,
+    "admin1_top": 1.0,
+}
+CLUSTER_KM = 200.0  # other names of the article with a likely reading within this distance support it
 CLUSTER_TOP = 3
 PLAUSIBLE_MARGIN = 2.5
-W_DIVISION_OF_CITY = 2.5  # a division named after its city ("Moscow" the federal city) yields to the city
 
 
 @Language.factory(
@@ -194,6 +227,8 @@ class PlacesStage:
         self.recover_population = recover_population
         register_extension("article")
         register_extension("places")
+        self.common_words = _common_words(nlp)
+        self.weights: dict[str, float] = dict.fromkeys(FEATURES, 0.0) | WEIGHTS
         try:
             self.gazetteer: Gazetteer | None = load_gazetteer(Path(gazetteer_path) if gazetteer_path else None)
         except Exception as e:  # a broken install must say what to do, not fail inside sqlite
@@ -235,7 +270,8 @@ class PlacesStage:
         # "Tamil Nadu" tagged PERSON is still a place when nothing else makes it a person)
         person_words: dict[str, set[str]] = defaultdict(set)
         for ent in doc.ents:
-            if ent.label_ == "PERSON" and len(ent) > 1:
+            if ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].lower_.rstrip(".") not in NOT_A_SURNAME:
+                # (a PERSON entity such as "Polk County Sheriff" names no person)
                 for t in ent:
                     person_words[t.lower_].add(name_key(ent.text))
         place_keys = {name_key(ent.text) for ent in doc.ents if ent.label_ in ("GPE", "LOC")}
@@ -245,14 +281,16 @@ class PlacesStage:
             for i in range(span.start, span.end):
                 taken[i] = True
 
+        for span, cands in [*self._party_places(doc), *self._listed_counties(doc)]:
+            add(span, cands, "ner", label="GPE")
         for ent in doc.ents:
             span = _trim(ent)
-            if span is None:
+            if span is None or any(taken[i] for i in range(span.start, span.end)):
                 continue
             key = name_key(span.text)
             label = ent.label_
-            if _holiday(span) or _facility_name(span):
-                continue  # "St. Patrick's Day", "Darby Street"
+            if _holiday(span) or _facility_name(span) or _time_zone(span):
+                continue  # "St. Patrick's Day", "Elm Street", "noon CT"
             if label in TOPONYM_LABELS:
                 if key in GENERIC_WORDS:
                     continue  # "the Gulf", "Centre": the gazetteer's namesake is not what is meant
@@ -264,12 +302,15 @@ class PlacesStage:
                     continue
                 self._embedded(span, person_words, place_keys, add, literal=True)
             elif label in RECHECK_LABELS:
+                if label == "NORP" and _demonym(span):
+                    continue  # "Russian soldiers": the actors stage maps it to a country
                 cands = self._candidates(span, key, fuzzy=False)
+                if label == "NORP":
+                    cands = [c for c in cands if c[0].kind != "country"]  # an adjective ("Saudi forces")
                 if cands and (key in place_keys or self._strong(cands, span, person_words)):
                     add(span, cands, "recheck", label=label)
                     continue
-                if label != "PERSON":
-                    self._embedded(span, person_words, place_keys, add, literal=False)
+                self._embedded(span, person_words, place_keys, add, literal=False, strict=label == "PERSON")
 
         # Capitalised words outside entities that the gazetteer knows ("the Kyiv region").
         blocked = [t.ent_iob_ != "O" and t.ent_type_ not in NON_PLACE_LABELS for t in doc]
@@ -291,10 +332,84 @@ class PlacesStage:
         mentions.sort(key=lambda m: m.span.start)
         return mentions
 
+    def _party_places(self, doc: Doc) -> list[tuple[Span, list[_Cand]]]:
+        """The state or home town after a legislator's party label: "Rep. Ann Lee, D-Ore.",
+        "(R-Stillwater)". A US convention, so only US records qualify."""
+        found: list[tuple[Span, list[_Cand]]] = []
+        for token in doc[1:-2]:
+            if not (token.text in PARTY_CODES and doc[token.i + 1].text == "-"
+                    and doc[token.i - 1].text in (",", "(")):
+                continue
+            start = token.i + 2
+            end = start
+            while end < len(doc) and end - start < 3 and _name_like(doc[end]):
+                end += 1
+            for k in range(end, start, -1):
+                span = doc[start:k]
+                cands = [c for c in self._candidates(span, name_key(span.text), fuzzy=False, strip=False)
+                         if c[0].cc == "US" and (c[2] or c[0].kind == "admin1")]
+                if cands:
+                    found.append((span, cands))
+                    break
+        return found
+
+    def _listed_counties(self, doc: Doc) -> list[tuple[Span, list[_Cand]]]:
+        """Names listed before a plural "counties" or "parishes" are counties ("Linn, Benton and
+        Johnson counties"); names listed after "the cities of" are towns ("the cities of Ames and
+        Ankeny")."""
+        found: list[tuple[Span, list[_Cand]]] = []
+        for token in doc:
+            if token.lower_ not in ("counties", "parishes") or token.i == 0:
+                continue
+            suffix = " county" if token.lower_ == "counties" else " parish"
+            end = token.i
+            while end > 0:
+                start = end
+                while start > 0 and end - start < 3 and _name_like(doc[start - 1]):
+                    start -= 1
+                if start == end:
+                    break
+                span = doc[start:end]
+                cands = [c for c in self._candidates(span, name_key(span.text) + suffix, fuzzy=False, strip=False)
+                         if c[0].kind == "admin2"]
+                if cands:
+                    found.append((span, cands))
+                if start == 0 or doc[start - 1].lower_ not in (",", "and", "or"):
+                    break
+                end = start - 1
+                if end > 0 and doc[end].lower_ in ("and", "or") and doc[end - 1].text == ",":
+                    end -= 1  # the serial comma: "Linn, Benton, and Johnson counties"
+        # "the cities of Ames and Ankeny", "the towns of Ames, Pella and Ankeny"
+        for token in doc[:-2]:
+            if token.lower_ not in ("cities", "towns", "villages", "communities", "townships", "boroughs") or (
+                    doc[token.i + 1].lower_ != "of"):
+                continue
+            start = token.i + 2
+            while start < len(doc):
+                end = start
+                while end < len(doc) and end - start < 3 and _name_like(doc[end]):
+                    end += 1
+                if end == start:
+                    break
+                span = doc[start:end]
+                cands = [c for c in self._candidates(span, name_key(span.text), fuzzy=False, strip=False)
+                         if c[0].kind == "city" and c[2]]
+                if cands:
+                    found.append((span, cands))
+                if end < len(doc) and doc[end].text == "," and end + 1 < len(doc) and doc[end + 1].lower_ in (
+                        "and", "or"):
+                    end += 1
+                if end >= len(doc) or doc[end].lower_ not in (",", "and", "or"):
+                    break
+                start = end + 1
+        return found
+
     def _embedded(self, span: Span, person_words: dict[str, set[str]], place_keys: set[str], add: Any,
-                  literal: bool) -> None:
+                  literal: bool, strict: bool = False) -> None:
         """Place names inside a longer entity: "Kentucky" in "the Kentucky Department of Education",
-        "Georgia" in "Northeast Georgia". Inside an organisation's name the use is not literal."""
+        "Georgia" in "Northeast Georgia". Inside an organisation's name the use is not literal.
+        `strict` (inside a PERSON entity, "Polk County Sheriff"): only a county or a town's name
+        followed by a local-government word, never a prominent name alone ("Jordan Henderson")."""
         doc = span.doc
         i = span.start
         while i < span.end:
@@ -312,9 +427,10 @@ class PlacesStage:
                 if key in GENERIC_WORDS or (k - i == 1 and doc[i].lower_ in person_words) or _holiday(sub):
                     continue
                 cands = [c for c in self._candidates(sub, key, fuzzy=False, strip=False)
-                         if c[2] or c[0].kind == "country"]
-                if cands and (self._big(cands) or key in place_keys or (
-                        k - i > 1 and any(c[0].kind == "admin2" for c in cands))):
+                         if c[2] or c[0].kind == "country" or (c[0].kind == "admin1" and _INITIALS.match(sub.text))]
+                county = k - i > 1 and any(c[0].kind == "admin2" for c in cands)
+                town = self._local_town(sub) and any(c[0].kind == "city" for c in cands)
+                if cands and (county or town or (not strict and (self._big(cands) or key in place_keys))):
                     hit = (sub, cands)
                     break
             if hit is None:
@@ -331,8 +447,9 @@ class PlacesStage:
             token = doc[i]
             if k - i == 1 and (token.is_stop or len(token) < 3):
                 continue
-            if k - i == 1 and token.is_sent_start and not _dateline(token) and name_key(span.text) not in place_keys:
-                continue  # a capital at a sentence start says nothing
+            if k - i == 1 and token.is_sent_start and not _dateline(token) and name_key(span.text) not in place_keys \
+                    and not self._local_town(span):
+                continue  # a capital at a sentence start says nothing ("Ames Police Chief ..." does)
             cands = self._candidates(span, name_key(span.text), fuzzy=False, strip=False)
             if cands and (name_key(span.text) in place_keys or self._strong(cands, span, person_words)
                           or (_dateline(token) and k - i == 1)):
@@ -344,18 +461,26 @@ class PlacesStage:
         main name it is, or any place named after a locative preposition, and never a common word,
         a word of a person's name or a plural common noun."""
         key = name_key(span.text)
-        if _holiday(span) or _facility_name(span):
+        if _holiday(span) or _facility_name(span) or _time_zone(span):
             return False
         if key in GENERIC_WORDS or any(person_words.get(t.lower_, set()) - {key} for t in span):
             return False
         if span[-1].tag_ in ("NNS",) or span[0].pos_ in ("VERB", "AUX", "ADV"):
             return False
-        if span[0].text.endswith(".") and not (span.start > 0 and span.doc[span.start - 1].text == ","):
-            return False  # "Va.", "Miss.": a state abbreviation only after "City,"
+        if span[0].text.endswith(".") and not (span.start > 0 and span.doc[span.start - 1].text == ",") and not (
+                len(span) == 1 and _INITIALS.match(span.text)):
+            return False  # "Va.", "Miss.": a state abbreviation only after "City,"; "S.C.", "N.D." anywhere
+        if _INITIALS.match(span.text) and ((span.end < len(span.doc) and span.doc[span.end].is_title) or (
+                span.start > 0 and span.doc[span.start - 1].like_num)):
+            return False  # "J.R. Smith": a person's initials; "500 B.C.": an era
         # a main name, or a curated alias of a country or division ("DPRK", "Calif.")
         main = [c for c in cands if c[1] >= 1.0 and (c[2] or c[0].kind in ("country", "admin1", "continent"))]
         if not main:
             return False
+        if len(span) > 1 and span[-1].lower_ in ("county", "parish") and any(c[0].kind == "admin2" for c in main):
+            return True  # "Polk County Sheriff ...", tagged PERSON
+        if self._local_town(span) and any(c[0].kind == "city" for c in main):
+            return True  # "an Ankeny woman", "Ames Police Department"
         prev = doc_prev_word(span)
         if prev in LOCATIVE_PREPS and prev not in WEAK_PREPS:
             return True
@@ -365,6 +490,11 @@ class PlacesStage:
                 c[0].kind in ("admin1", "country") for c in main):
             return True  # "Jackson, Miss."
         return self._big(main)
+
+    def _local_town(self, span: Span) -> bool:
+        """A name followed by a resident or local-government word ("an Ankeny woman", "Ames Police
+        Department") that is not made of dictionary words ("Aviation Agency officials", "Deputy Mayor")."""
+        return _local_noun_follows(span) and not all(t.lower_ in self.common_words for t in span)
 
     def _big(self, cands: list[_Cand]) -> bool:
         """Whether some exact candidate is prominent enough to be meant without further evidence."""
@@ -476,44 +606,56 @@ class PlacesStage:
         m.best, m.confidence = best, round(min(confidence, 0.99), 3)
 
     def _score(self, m: _Mention, cand: _Cand, ctx: _Context) -> float:
-        e, name_score, main = cand
-        s = math.log10(e.pop + 10) + KIND_PRIOR.get(e.kind, 0.0)
-        if e.fcode == "PPLC":
-            s += W_CAPITAL
-        if main:
-            s += W_MAIN_NAME
-        if name_score < 1.0:
-            s += W_FUZZY + (name_score - 1.0) * 10
-        if e.cc:
-            s += W_COUNTRY_CONTEXT * ctx.country_share(e.cc, m.key)
-        if e.kind in ("city", "admin2", "admin3", "admin1"):
-            # the division is named elsewhere ("Atlanta" ... "Georgia"), or, for a division, other
-            # names of the article plausibly lie in it
-            support = ctx.admin1_support(e.gid if e.kind == "admin1" else e.admin1_gid, m.key)
-            s += W_ADMIN1_CONTEXT * min(support, 2) / 2
-        if e.lat is not None and e.kind in ("city", "admin2", "admin3"):
-            s += W_CLUSTER * min(ctx.cluster_support(e, m.key), 3) / 3
-            nearest = ctx.nearest_km(e, m.key)
-            if nearest < 150:
-                s += W_NEAR
-            elif nearest < 600:
-                s += W_MID
-        if m.kind_hint:
-            agree = (m.kind_hint == "city" and e.kind == "city") or \
-                    (m.kind_hint == "admin" and e.kind in ("admin1", "admin2", "admin3")) or \
-                    (m.kind_hint == "country" and e.kind == "country")
-            s += W_DESCRIPTOR if agree else -W_DESCRIPTOR / 2
-        if e.kind in ("admin1", "admin2", "admin3") and m.kind_hint != "admin" and any(
-                c[0].kind == "city" and c[0].pop >= 1000 and (
-                    e.gid in (c[0].admin1_gid, c[0].admin2_gid)
-                    or (e.lat is not None and _km(e.lat, e.lon, c[0].lat, c[0].lon) < 150))
-                for c in m.candidates):
-            s -= W_DIVISION_OF_CITY
-        if m.within:
-            inside = any(e.gid != w.gid and (w.gid in (e.admin1_gid, e.admin2_gid) or
-                                             (w.kind == "country" and w.cc == e.cc)) for w in m.within)
-            s += W_APPOSITION if inside else -W_APPOSITION / 2
-        return s
+        return sum(self.weights[name] * value for name, value in _features(m, cand, ctx).items())
+
+
+def _features(m: _Mention, cand: _Cand, ctx: _Context) -> dict[str, float]:
+    """What speaks for reading mention `m` as candidate `cand`, given the rest of the article: the
+    non-zero features of FEATURES."""
+    e, name_score, main = cand
+    f: dict[str, float] = {"log_pop": math.log10(e.pop + 10)}
+    if e.kind != "city":
+        f[e.kind] = 1.0
+    if e.fcode == "PPLC":
+        f["capital"] = 1.0
+    if main:
+        f["main_name"] = 1.0
+    if name_score < 1.0:
+        f["fuzzy"] = 1.0
+        f["fuzzy_gap"] = name_score - 1.0
+    if e.cc:
+        f["country_share"] = ctx.country_share(e.cc, m.key)
+    if e.kind in ("city", "admin2", "admin3", "admin1"):
+        # the division is named elsewhere ("Atlanta" ... "Georgia"), or, for a division, other
+        # names of the article plausibly lie in it
+        admin1 = e.gid if e.kind == "admin1" else e.admin1_gid
+        support = ctx.admin1_support(admin1, m.key)
+        f["admin1_support"] = min(support, 2) / 2
+        if admin1 is not None and admin1 == ctx.top_admin1(m.key):
+            f["admin1_top"] = 1.0  # the division most other names lie in: the local paper's state
+    if e.lat is not None and e.kind in ("city", "admin2", "admin3"):
+        f["cluster"] = min(ctx.cluster_support(e, m.key), 3) / 3
+        nearest = ctx.nearest_km(e, m.key)
+        if nearest < 150:
+            f["near150"] = 1.0
+        elif nearest < 600:
+            f["near600"] = 1.0
+    if m.kind_hint:
+        agree = (m.kind_hint == "city" and e.kind == "city") or \
+                (m.kind_hint == "admin" and e.kind in ("admin1", "admin2", "admin3")) or \
+                (m.kind_hint == "country" and e.kind == "country")
+        f["descriptor_agrees" if agree else "descriptor_disagrees"] = 1.0
+    if e.kind in ("admin1", "admin2", "admin3") and m.kind_hint != "admin" and any(
+            c[0].kind == "city" and c[0].pop >= 1000 and (
+                e.gid in (c[0].admin1_gid, c[0].admin2_gid)
+                or (e.lat is not None and _km(e.lat, e.lon, c[0].lat, c[0].lon) < 150))
+            for c in m.candidates):
+        f["division_of_city"] = 1.0  # a division named after its city ("Moscow" the federal city)
+    if m.within:
+        inside = any(e.gid != w.gid and (w.gid in (e.admin1_gid, e.admin2_gid) or
+                                         (w.kind == "country" and w.cc == e.cc)) for w in m.within)
+        f["within" if inside else "not_within"] = 1.0
+    return f
 
 
 @dataclass
@@ -527,6 +669,7 @@ class _Context:
     key_country_counts: dict[str, Counter[str]] = field(default_factory=dict)
     admin1s: dict[int, set[str]] = field(default_factory=dict)  # admin1 gid -> keys that support it
     anchors: list[tuple[str, float, float]] = field(default_factory=list)  # (key, lat, lon)
+    _top_admin1: dict[str, int] = field(default_factory=dict)  # key -> the best-supported admin1 without it
 
     @classmethod
     def from_mentions(cls, mentions: list[_Mention]) -> _Context:
@@ -562,6 +705,15 @@ class _Context:
         """How many other names of the article plausibly are, or lie in, this first-level division."""
         keys = self.admin1s.get(admin1_gid) if admin1_gid is not None else None
         return len(keys - {key}) if keys else 0
+
+    def top_admin1(self, key: str) -> int:
+        """The first-level division most other names plausibly lie in (the article's home state), or -1."""
+        if key not in self._top_admin1:
+            support = {gid: len(keys - {key}) for gid, keys in self.admin1s.items()}
+            best = max(support.values(), default=0)
+            tops = [gid for gid, n in support.items() if n == best]
+            self._top_admin1[key] = tops[0] if best > 0 and len(tops) == 1 else -1
+        return self._top_admin1[key]
 
     cluster_keys: list[str] = field(default_factory=list)
     cluster_points: Any = None  # numpy array (n, 2) of radians, or None
@@ -639,6 +791,8 @@ def _variants(key: str) -> list[str]:
         out.append("st " + key[6:])
     if key.startswith("mt "):
         out.append("mount " + key[3:])
+    if key.endswith(" co"):
+        out.append(key[:-3] + " county")  # "Polk Co."
     return out
 
 
@@ -650,6 +804,47 @@ def _name_like(token: Token) -> bool:
     return token.is_alpha or (text.endswith(".") and text.replace(".", "").isalpha())
 
 
+def _common_words(nlp: Language) -> frozenset[str]:
+    """English dictionary words (the WordNet lemma index the English model's lemmatizer ships), to
+    tell a common word capitalised in a name ("Aviation", "Deputy") from a town's name; empty without
+    a rule-based lemmatizer."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return frozenset()
+    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return frozenset()
+    index = lookups.get_table("lemma_index")
+    words: set[str] = set()
+    for pos in ("noun", "adj", "verb", "adv"):
+        if pos in index:
+            words.update(w for w in index[pos] if "_" not in w)
+    return frozenset(words)
+
+
+_INITIALS = re.compile(r"^(?:[A-Z]\.){2,3}$")  # "S.C.", "N.D.", "D.C.": written only for places and countries
+
+
+def _local_noun_follows(span: Span) -> bool:
+    """Whether the words after a name make it a home town or a local government: "an Ankeny woman",
+    "Pella residents", "Ames police", "the Ames Fire Department", "the Ankeny School Board"."""
+    doc = span.doc
+    if span.end >= len(doc):
+        return False
+    nxt = doc[span.end]
+    word = nxt.lower_
+    if word in LOCAL_NOUNS and (nxt.is_lower or word in CIVIC_WORDS):
+        return True
+    if nxt.text[:1].isupper() and word in CIVIC_WORDS:
+        return True
+    return span.end + 1 < len(doc) and (word, doc[span.end + 1].lower_) in CIVIC_PAIRS and nxt.text[:1].isupper()
+
+
+def _demonym(span: Span) -> bool:
+    """A nationality word ("Russian", "Iraqis", "Palestinian-led"), which is no place here."""
+    entry = country_lookup(span.text)
+    return entry is not None and entry.kind == DEMONYM
+
+
 def _facility_name(span: Span) -> bool:
     """A name followed by a capitalised street or building word is that street or building's name."""
     doc = span.doc
@@ -657,6 +852,18 @@ def _facility_name(span: Span) -> bool:
         return False
     nxt = doc[span.end]
     return nxt.text[:1].isupper() and nxt.lower_.rstrip(".") in FACILITY_WORDS
+
+
+def _time_zone(span: Span) -> bool:
+    """A state's postal code after a clock time is a time zone ("7 a.m. CT", "5 p.m. PT"); "B.C."
+    after a number is an era ("500 B.C."), not British Columbia."""
+    if span.start == 0 or not span.text.isupper() or len(span.text) > 4:
+        return False
+    prev = span.doc[span.start - 1]
+    if prev.like_num and span.text in ("B.C.", "BC", "A.D.", "AD"):
+        return True
+    return prev.lower_ in ("a.m.", "p.m.", "am", "pm", "noon", "midnight") or (
+        ":" in prev.text and prev.text[0].isdigit())
 
 
 def _holiday(span: Span) -> bool:
