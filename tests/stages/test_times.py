@@ -52,7 +52,13 @@ FAMILY_CASES: dict[str, list[tuple[str, str, str, str | None]]] = {
                   ("Talks resumed on March 14 in the capital.", "March 14", "DATE", "2022-03-14")],
     "day_month": [("Voting took place on 17 October 2020.", "17 October 2020", "DATE", "2020-10-17"),
                   ("Police closed the road on 2 March.", "2 March", "DATE", "2022-03-02")],
-    "month_year": [("The dam was finished in August 2019.", "August 2019", "DATE", "2019-08")],
+    "month_year": [("The dam was finished in August 2019.", "August 2019", "DATE", "2019-08"),
+                   ("It was January nineteen ninety-seven, she said.", "January nineteen ninety-seven", "DATE",
+                    "1997-01")],
+    "season": [("Oil was cheap in the winter of 1994.", "the winter of 1994", "DATE", "1994-WI"),
+               ("The bridge opened in summer 2020.", "summer 2020", "DATE", "2020-SU"),
+               ("We saw that price in the winter of nineteen eighty-two.", "the winter of nineteen eighty-two",
+                "DATE", "1982-WI")],
     "month": [("Prices rose sharply in January.", "January", "DATE", "2022-01"),
               ("The army withdrew last October.", "last October", "DATE", "2021-10"),
               ("Elections are due in early June.", "early June", "DATE", "2022-06")],
@@ -65,33 +71,47 @@ FAMILY_CASES: dict[str, list[tuple[str, str, str, str | None]]] = {
                 ("The minister resigned late Tuesday.", "late Tuesday", "DATE", "2022-03-29"),
                 ("Shelling resumed on Wednesday evening.", "Wednesday evening", "TIME", "2022-03-30TEV")],
     "clock": [("The blast happened at 10:35 a.m. near the market.", "10:35 a.m.", "TIME", "2022-03-31T10:35"),
-              ("The curfew starts at 9 p.m. Tuesday.", "9 p.m. Tuesday", "TIME", "2022-03-29T21:00")],
+              ("The curfew began at 9 p.m. Tuesday.", "9 p.m. Tuesday", "TIME", "2022-03-29T21:00"),
+              ("The convoy left at 4 in the morning.", "4 in the morning", "TIME", "2022-03-31T04:00"),
+              ("The shops shut at ten o'clock in the evening.", "ten o'clock in the evening", "TIME",
+               "2022-03-31T22:00")],
     "part_of_day": [("Sirens sounded this morning in the city.", "this morning", "TIME", "2022-03-31TMO"),
                     ("Two drones were shot down last night.", "last night", "TIME", "2022-03-30TNI")],
     "deictic": [("The governor spoke to reporters yesterday.", "yesterday", "DATE", "2022-03-30"),
                 ("The crossing is now closed.", "now", "DATE", "PRESENT_REF"),
-                ("Aid will arrive tomorrow.", "tomorrow", "DATE", "2022-04-01")],
+                ("Aid will arrive tomorrow.", "tomorrow", "DATE", "2022-04-01"),
+                ("Prices may stay high in the near term.", "the near term", "DATE", "FUTURE_REF")],
     "relative_unit": [("Fighting intensified last week near the port.", "last week", "DATE", "2022-W12"),
                       ("The council meets again next month.", "next month", "DATE", "2022-04"),
                       ("Inflation rose earlier this year.", "earlier this year", "DATE", "2022"),
-                      ("Crops failed last summer.", "last summer", "DATE", "2021-SU")],
-    "year_part": [("The deal should close by year-end.", "year-end", "DATE", "2022")],
+                      ("Crops failed last summer.", "last summer", "DATE", "2021-SU"),
+                      ("Orders recovered from the lows of the early summer.", "the early summer", "DATE", "2021-SU"),
+                      ("Crime has doubled over the past decade.", "the past decade", "DURATION", "P10Y"),
+                      ("The minister will tour the region this weekend.", "this weekend", "DATE", "2022-W13-WE")],
+    "year_part": [("The deal should close by year-end.", "year-end", "DATE", "2022"),
+                  ("New rules should be in place by year's end.", "year's end", "DATE", "2022")],
     "quarter": [("Exports fell in the first quarter of 2021.", "the first quarter of 2021", "DATE", "2021-Q1"),
-                ("Profit rose in the second half of 2020.", "the second half of 2020", "DATE", "2020-H2")],
+                ("Profit rose in the second half of 2020.", "the second half of 2020", "DATE", "2020-H2"),
+                ("Profit should rise in the second half of the year.", "the second half of the year", "DATE",
+                 "2022-H2")],
     "ago": [("The camp opened three years ago.", "three years ago", "DATE", "2019"),
             ("The talks collapsed two weeks ago.", "two weeks ago", "DATE", "2022-W11")],
     "year_ago": [("Sales were lower than in the year-ago period.", "the year-ago period", "DATE", "2021")],
     "duration": [("The siege lasted nine days.", "nine days", "DURATION", "P9D"),
                  ("They held a 16-hour vigil.", "16-hour", "DURATION", "PT16H"),
                  ("The strike has gone on for more than two decades.", "more than two decades", "DURATION", "P20Y"),
-                 ("Residents waited for several months.", "several months", "DURATION", "PXM")],
+                 ("Residents waited for several months.", "several months", "DURATION", "PXM"),
+                 ("It made money after several quarters of losses.", "several quarters", "DURATION", "PXQ"),
+                 ("The trial is expected to last six weeks.", "six weeks", "DURATION", "P6W")],
     "bare_plural": [("The road has been closed for years.", "years", "DURATION", "PXY")],
     "set": [("Convoys cross the border daily.", "daily", "SET", "P1D"),
             ("The committee meets every Tuesday.", "every Tuesday", "SET", "XXXX-WXX-2"),
             ("Inspectors visit twice a year.", "twice a year", "SET", "P1Y")],
     "anaphoric": [("The clashes began on March 3. The next day, troops arrived.", "The next day", "DATE",
                    "2022-03-04")],
-    "holiday": [("The prisoners were freed on Christmas Day 2021.", "Christmas Day 2021", "DATE", "2021-12-25")],
+    "holiday": [("The prisoners were freed on Christmas Day 2021.", "Christmas Day 2021", "DATE", "2021-12-25"),
+                ("Pilgrims will crowd the city as Easter week begins.", "Easter week", "DATE", "2022-W15"),
+                ("Candidates will campaign hard from now to Election Day.", "Election Day", "DATE", "2022-11-08")],
 }
 
 
@@ -113,6 +133,13 @@ def test_every_rule_family_has_a_test() -> None:
     ("The envoy will meet rebel leaders on Tuesday.", "2022-04-05"),  # future: the next Tuesday
     ("The rebels plan to hand over weapons on Saturday.", "2022-04-02"),  # plan to: ahead
     ("Officials postponed the vote until Monday.", "2022-04-04"),  # deferred until: ahead
+    ("Police have given the squatters until Monday to leave.", "2022-04-04"),  # a deadline given: ahead
+    ("The peace talks start on Tuesday in Geneva.", "2022-04-05"),  # timetable present: ahead
+    ("The envoy could not be reached on Tuesday.", "2022-03-29"),  # negated "could": a past "can"
+    ("The offer had been due to expire on Tuesday.", "2022-03-29"),  # pluperfect copula: past
+    ("The first envoys to arrive on Tuesday were Kenyan.", "2022-03-29"),  # infinitive subject: its own clause
+    ("The photograph is from Tuesday.", "2022-03-29"),  # a bare "is" does not look ahead
+    ("Markets are calm after Tuesday's vote and will open Monday.", "2022-03-29"),  # a noun's date: no tense
 ])
 def test_tense_decides_the_direction_of_a_bare_weekday(nlp_times: Language, sentence: str, value: str) -> None:
     doc = run(nlp_times, sentence)
@@ -123,10 +150,20 @@ def test_tense_decides_the_direction_of_a_bare_weekday(nlp_times: Language, sent
 @pytest.mark.parametrize(("sentence", "value"), [
     ("The government raised taxes in November.", "2021-11"),  # past tense: last November
     ("The government will raise taxes in November.", "2022-11"),  # future: this coming November
+    ("The bank has extended the credit line through November.", "2022-11"),  # extended through: ahead
 ])
 def test_tense_decides_the_year_of_a_bare_month(nlp_times: Language, sentence: str, value: str) -> None:
     doc = run(nlp_times, sentence)
     assert found(doc)["November"] == ("DATE", value)
+
+
+def test_earnings_comparisons_lean_on_the_reported_quarter(nlp_times: Language) -> None:
+    # A quarter still to come ("expects a loss in the fourth quarter") is not the quarter the report
+    # compares with; "a year ago" is the reported quarter a year before.
+    text = ("Profit rose 5% in the third quarter, and the company expects a loss in the fourth quarter. "
+            "Sales were lower than a year ago.")
+    doc = run(nlp_times, text, published="2021-11-02")
+    assert found(doc)["a year ago"] == ("DATE", "2020-Q3")
 
 
 def test_a_count_is_not_a_year(nlp_times: Language) -> None:
@@ -134,9 +171,24 @@ def test_a_count_is_not_a_year(nlp_times: Language) -> None:
     assert list(found(doc)) == ["1999"]
 
 
-def test_ages_and_rates_are_not_time_expressions(nlp_times: Language) -> None:
-    doc = run(nlp_times, "The 52-year-old farmer, 52 years old, earned $2,000 a year.")
-    assert doc._.times == []
+@pytest.mark.parametrize("sentence", [
+    "The 52-year-old farmer, 52 years old, earned $2,000 a year.",
+    "The airline flies four flights a week to the island, up from two.",
+    "The new chip runs 15 million instructions per second.",
+])
+def test_ages_and_rates_are_not_time_expressions(nlp_times: Language, sentence: str) -> None:
+    assert [t.text for t in run(nlp_times, sentence)._.times] == []
+
+
+@pytest.mark.parametrize(("sentence", "expressions"), [
+    ("The mayor told USA Today on Monday that the road would reopen.", ["Monday"]),
+    ('The envoy said on ABC\'s "This Week" that talks had stalled.', []),
+    ("For the villagers, high noon came when the soldiers left.", []),
+    ("Rebels fled on Monday. Today the town is calm.", ["Monday", "Today"]),  # a sentence start is no name
+])
+def test_names_and_idioms_are_not_time_expressions(nlp_times: Language, sentence: str,
+                                                   expressions: list[str]) -> None:
+    assert [t.text for t in run(nlp_times, sentence)._.times] == expressions
 
 
 def test_offsets_index_the_text(nlp_times: Language) -> None:
@@ -147,9 +199,15 @@ def test_offsets_index_the_text(nlp_times: Language) -> None:
         assert text[time.start:time.end] == time.text
 
 
-def test_spacy_entities_add_expressions_the_rules_miss(nlp_times: Language) -> None:
-    doc = run(nlp_times, "Residents fled during the first hours of the assault.")
+def test_spacy_entities_add_expressions_the_rules_miss() -> None:
+    nlp = sitrep.load(stages=["sitrep_times"], config={"sitrep_times": {"use_entities": True}})
+    doc = run(nlp, "Residents fled during the first hours of the assault.")
     assert any("hours" in t.text and t.value == "PTXH" for t in doc._.times)
+
+
+def test_spacy_entities_are_off_by_default(nlp_times: Language) -> None:
+    doc = run(nlp_times, "Residents fled during the first hours of the assault.")
+    assert doc._.times == []
 
 
 def test_times_survive_doc_serialisation(nlp_times: Language) -> None:
@@ -220,6 +278,16 @@ def test_event_date_takes_the_time_in_the_event_clause(nlp_times: Language) -> N
     assert (date.value, date.text, date.precision) == ("2022-03-28", "Monday", "day")
     start = text.index("responded")
     assert event_date(doc, start, start + len("responded")).value == "2022-03-30"
+
+
+def test_event_date_without_publication_date_keeps_its_unresolved_expression(nlp_times: Language) -> None:
+    # "on Tuesday" governs the attack even when it cannot be resolved: the event must not borrow the
+    # absolute date of another clause.
+    text = "Rebels attacked the town on Tuesday, days after talks collapsed on 12 March 2022."
+    doc = run(nlp_times, text, published=None)
+    start = text.index("attacked")
+    date = event_date(doc, start, start + len("attacked"))
+    assert (date.value, date.text, date.precision) == (None, "Tuesday", None)
 
 
 def test_event_date_falls_back_to_the_publication_date(nlp_times: Language) -> None:

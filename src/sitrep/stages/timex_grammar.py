@@ -205,8 +205,14 @@ def _resolve_month_day(m: re.Match, ctx: Context, text: str) -> Timex | None:
 
 
 def _resolve_month_year(m: re.Match, ctx: Context, text: str) -> Timex | None:
-    return _dated(m, Point(cal.MONTH, int(m["year"]), _month_number(m["mon"])), "month_year",
+    return _dated(m, Point(cal.MONTH, _year_of(m), _month_number(m["mon"])), "month_year",
                   mod=_edge_mod(m["edge"]))
+
+
+def _resolve_season(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    """A season of a named year: "the winter of 1994", "summer 2020", "early spring 1999"."""
+    season = cal.SEASONS[m["season"].lower()]
+    return _dated(m, Point(cal.SEASON, _year_of(m), part=season), "season", mod=_edge_mod(m["part"]))
 
 
 def _resolve_month(m: re.Match, ctx: Context, text: str) -> Timex | None:
@@ -277,6 +283,30 @@ def _resolve_word_year(m: re.Match, ctx: Context, text: str) -> Timex | None:
 TENS_WORDS = {"ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
               "eighty": 80, "ninety": 90}
 
+# A year spoken in words, without named groups so that other families can embed it ("January nineteen
+# ninety-seven", "the winter of nineteen eighty-two"); `_spoken_year` reads it.
+SPOKEN_YEAR_RE = (r"(?:nineteen\s+(?:hundred\s+(?:and\s+)?)?(?:ten|twenty|thirty|forty|fifty|sixty|seventy|eighty"
+                  r"|ninety)(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?"
+                  r"|two\s+thousand(?:\s+and)?(?:\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+                  r"|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+                  r"|twenty(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?))?)(?![\w-])")
+
+
+def _spoken_year(words: str) -> int | None:
+    """1994 for "nineteen ninety-four", 2001 for "two thousand and one"."""
+    words = " ".join(words.lower().replace("-", " ").split())
+    for prefix, base in (("nineteen hundred and ", 1900), ("nineteen hundred ", 1900), ("nineteen ", 1900),
+                         ("two thousand and ", 2000), ("two thousand ", 2000)):
+        if words.startswith(prefix):
+            amount = parse_number(words[len(prefix):])
+            return base + int(amount) if amount is not None else None
+    return 2000 if words == "two thousand" else None
+
+
+def _year_of(m: re.Match) -> int:
+    """The year of a family with a digit group `year` and a spoken group `wy`."""
+    return int(m["year"]) if m["year"] else _spoken_year(m["wy"]) or 0
+
 
 CENTURY_WORDS = {"eighteenth": 18, "nineteenth": 19, "twentieth": 20, "twenty-first": 21, "twenty first": 21}
 
@@ -327,10 +357,26 @@ def _resolve_weekday(m: re.Match, ctx: Context, text: str) -> Timex | None:
 
 # Clock times ------------------------------------------------------------------------------------------------
 
+CLOCK_NUMBER_RE = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+
+
 def _resolve_clock(m: re.Match, ctx: Context, text: str) -> Timex | None:
     word = (m["word"] or "").lower()
+    spoken = m["h3"] or m["h4"]
     if word:
+        if word == "noon" and re.search(r"(?i)\bhigh\s+$", text[max(0, m.start() - 6): m.start()]):
+            return None  # "high noon": a showdown, not a clock time
         suffix = PARTS_OF_DAY[word]
+    elif spoken:  # "ten o'clock", "4 in the morning", "three o'clock in the afternoon"
+        hour = int(spoken) if spoken.isdigit() else int(parse_number(spoken) or 0)
+        pod = (m["pod3"] or m["pod4"] or "").lower()
+        if not 1 <= hour <= 12:
+            return None
+        if pod in ("afternoon", "evening") or (pod == "night" and hour >= 6):
+            hour = hour % 12 + 12
+        elif pod in ("morning", "overnight", "night") and hour == 12:
+            hour = 0
+        suffix = f"T{hour:02d}:00"
     else:
         hour = int(m["h"] if m["h"] is not None else m["h2"])
         minute = m["m"] if m["m"] is not None else (m["m2"] or "00")
@@ -391,11 +437,19 @@ REFS = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "nowadays": "PRESENT_R
         "the future": "FUTURE_REF", "soon": "FUTURE_REF", "future": "FUTURE_REF"}
 
 
+# A title-case word right before: "USA Today", "VOA Today" are names, not the day of publication.
+NAME_BEFORE = re.compile(r"(?<![.!?:\"“]\s)(?<![.!?:]\s\s)\b[A-Z][\w.&'-]*[\w&']\s+$")
+
+
 def _resolve_deictic(m: re.Match, ctx: Context, text: str) -> Timex | None:
     word = " ".join(m["w"].lower().split())
+    if m["w"] == "Today" and NAME_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+        return None
     mod = {"early": "START", "late": "END"}.get((m["dmod"] or "").lower())
     if word.endswith("future") and word != "the future" and word != "future":
         word = "the future"
+    if word.endswith(" term"):
+        word = "the future"  # "in the near term", "over the long term"
     if word in REFS:
         if word == "soon" and re.search(r"(?i)\bas\s+$", text[max(0, m.start() - 4): m.start()]):
             return None  # "as soon as" is a conjunction
@@ -434,6 +488,8 @@ UNIT_GRAN = {"week": cal.WEEK, "month": cal.MONTH, "year": cal.YEAR, "quarter": 
 
 
 def _resolve_relative_unit(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    if m["unit"][0].isupper() and not m[0].isupper():
+        return None  # title case, as in a programme's name: ABC's "This Week"
     rel = " ".join(m["rel"].lower().split())
     unit = m["unit"].lower().replace("-", "")
     unit = "fall" if unit == "autumn" else unit
@@ -441,6 +497,7 @@ def _resolve_relative_unit(m: re.Match, ctx: Context, text: str) -> Timex | None
     mod = _edge_mod(edge)
     if (m["shift"] or "").lower().startswith(("early", "late")) and not mod:
         mod = "START" if m["shift"].lower().startswith("early") else "END"
+    mod = mod or _edge_mod(m["part"])  # "the early summer"
     if rel in ("the", "the past", "the last", "the current") and unit == "year" and re.match(
             r"\s+(?:ended|ending|to|through)\b", text[m.end(): m.end() + 10]):
         # "the year ended March 31": a twelve-month period, not the calendar year
@@ -449,8 +506,11 @@ def _resolve_relative_unit(m: re.Match, ctx: Context, text: str) -> Timex | None
                                                                    "year"):
         return None
     if rel in ("the past", "the last", "the next", "the coming", "past") and unit in UNIT_GRAN and not edge:
-        # "the past year", "the next month": a stretch of time, not a calendar unit
-        return Timex(m.start(), m.end(), "DURATION", cal.duration_value(1, unit), "relative_unit")
+        # "the past year", "the next month": a stretch of time, not a calendar unit. TimeML writes
+        # decades and centuries in years ("the past decade" = P10Y), as the duration family does.
+        years = {"decade": 10, "century": 100}.get(unit)
+        value = cal.duration_value(years, "year") if years else cal.duration_value(1, unit)
+        return Timex(m.start(), m.end(), "DURATION", value, "relative_unit")
     step = 0
     if rel in ("last", "previous", "the previous", "this past", "the prior"):
         step = -1
@@ -463,6 +523,9 @@ def _resolve_relative_unit(m: re.Match, ctx: Context, text: str) -> Timex | None
     if unit == "weekend":
         direction = "past" if step < 0 else "future" if step > 0 else (ctx.direction(m.start(), m.end()) or "past")
         saturday = cal.nearest_weekday(base_date, 5, direction)
+        if rel == "this" and not (direction == "past" and base_date.weekday() < 5):
+            # "this weekend" is the weekend of the current week, unless a past verb says the one just gone
+            saturday = base_date + dt.timedelta(days=5 - base_date.weekday())
         if step < 0 and saturday == base_date:
             saturday -= dt.timedelta(days=7)
         week = cal.week_point(saturday)
@@ -523,6 +586,10 @@ def _resolve_quarter(m: re.Match, ctx: Context, text: str) -> Timex | None:
     gran = cal.QUARTER if kind == "quarter" else cal.HALF
     number = next((ORDINALS[w] for w in words.split() if w in ORDINALS and w != "last"), None)
     year: int | None = int(m["year"] or m["pyear"]) if (m["year"] or m["pyear"]) else None
+    if m["ofrel"]:  # "the second half of the year", "the first quarter of next year"
+        if ctx.dct is None:
+            return _unresolved(m, ctx, "DATE", "quarter", None)
+        year = ctx.dct.year + {"last": -1, "next": 1}.get(m["ofrel"].lower(), 0)
     earlier = ("year earlier", "year ago", "last year's")
     shift_year = 1 if "next year's" in words else -1 if (any(w in words for w in earlier)
                         or "prior year" in words) else 0
@@ -636,6 +703,16 @@ def _resolve_year_ago(m: re.Match, ctx: Context, text: str) -> Timex | None:
 # Durations --------------------------------------------------------------------------------------------------
 
 def _resolve_duration(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    timex = _duration(m, ctx, text)
+    if timex is not None and (m["rel"] or "").lower() == "last" and re.search(
+            r"(?i)\b(?:to|will|would|could|may|might|can|should|must|not|n't|did|does|do)\s+$",
+            text[max(0, m.start() - 12): m.start()]):
+        # "expected to last six weeks": the verb "last", not "the last six weeks"; the duration is the rest
+        timex.start = m.end("rel")
+    return timex
+
+
+def _duration(m: re.Match, ctx: Context, text: str) -> Timex | None:
     unit = _unit_of(m["unit"])
     number_text = m["num"].lower()
     amount = parse_number(number_text)
@@ -649,6 +726,8 @@ def _resolve_duration(m: re.Match, ctx: Context, text: str) -> Timex | None:
                 r"(?:[\d$%]|\b(?:million|billion|thousand|hundred|cents?|dollars?|shares?|times|pounds|euros))"
                 r"\S*\s*$", before):
             return None  # "$2 million a year", "24 hours a day": a rate, not a time expression
+        if _counted_plural_before(before):
+            return None  # "four flights a week", "700 seats a week": a rate
         if unit == "second" and not re.search(r"\b(?:for|in|within|half|just|only)\s*$", before):
             return None  # "a second attempt": the ordinal
     if unit == "quarter" and re.match(r"\s+of\b", after) and number_text.split()[-1] in ("a", "an", "one", "three"):
@@ -657,8 +736,9 @@ def _resolve_duration(m: re.Match, ctx: Context, text: str) -> Timex | None:
         amount += 0.5
     if re.fullmatch(r"(?:1[6-9]|20)\d\d", number_text):
         return None  # "the 2019 quarter": a year, not an amount
-    if unit == "quarter" and ((m["unit"].lower().endswith("s") and "-" in m[0]) or amount is None):
-        return None  # "three-quarters of the seats": a fraction
+    if unit == "quarter" and ((m["unit"].lower().endswith("s") and "-" in m[0]) or (amount is None and re.match(
+            r"\s+of\s+(?:the|its|their|his|her|our|all|those|these)\b", after))):
+        return None  # "three-quarters of the seats", "several quarters of the market": fractions
     if unit == "fortnight":
         unit, amount = "week", (amount * 2 if amount is not None else None)
     if unit in ("decade", "century", "millennium") and amount is not None:
@@ -681,7 +761,20 @@ LY_UNITS = {"daily": "day", "weekly": "week", "monthly": "month", "annually": "y
             "semiannually": "month"}
 
 
+def _counted_plural_before(before: str) -> bool:
+    """Whether `before` ends in a counted plural noun ("four flights ", "15 million instructions "), so
+    that "a week" or "per second" after it is a rate of that thing rather than a time expression."""
+    words = before.split()[-5:]
+    if not words or not re.fullmatch(r"[a-z]{3,}s", words[-1]) or words[-1].endswith("ss"):
+        return False
+    return any(w[0].isdigit() or parse_number(w) is not None or w in ("hundreds", "thousands", "millions",
+                                                                      "dozens", "million", "billion")
+               for w in words[:-1] if w not in ("a", "an"))
+
+
 def _resolve_set(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    if m[0].lower().startswith("per ") and _counted_plural_before(text[max(0, m.start() - 40): m.start()].lower()):
+        return None  # "15 million instructions per second": a rate of a quantity
     if m["ly"]:
         word = m["ly"].lower()
         amount = {"biweekly": 2, "semiannually": 6}.get(word, 1)
@@ -742,8 +835,10 @@ def _holiday_date(name: str, year: int) -> dt.date | None:
              "valentine's day": (2, 14), "independence day": (7, 4), "boxing day": (12, 26), "may day": (5, 1)}
     if name in fixed:
         return cal.safe_date(year, *fixed[name])
-    if name in ("easter", "easter sunday"):
+    if name in ("easter", "easter sunday", "easter week", "holy week"):
         return cal.easter(year)
+    if name == "election day":  # US: the Tuesday after the first Monday of November
+        return cal.nth_weekday(year, 11, 0, 1) + dt.timedelta(days=1)
     if name == "good friday":
         return cal.easter(year) - dt.timedelta(days=2)
     if name in ("thanksgiving", "thanksgiving day"):
@@ -757,8 +852,9 @@ def _holiday_date(name: str, year: int) -> dt.date | None:
 
 def _resolve_holiday(m: re.Match, ctx: Context, text: str) -> Timex | None:
     name = " ".join(m["h"].lower().replace("\u2019", "'").split())
+    point = cal.week_point if name.endswith("week") else cal.day_point  # "Easter week": the week ending on Easter
     if m["year"]:
-        return _dated(m, cal.day_point(_holiday_date(name, int(m["year"]))), "holiday")  # type: ignore[arg-type]
+        return _dated(m, point(_holiday_date(name, int(m["year"]))), "holiday")  # type: ignore[arg-type]
     if ctx.dct is None:
         return _unresolved(m, ctx, "DATE", "holiday", None)
     rel = (m["rel"] or "").lower()
@@ -766,11 +862,12 @@ def _resolve_holiday(m: re.Match, ctx: Context, text: str) -> Timex | None:
     this_year = _holiday_date(name, ctx.dct.year)
     if this_year is None:
         return None
-    if direction == "past" and this_year > ctx.dct:
-        this_year = _holiday_date(name, ctx.dct.year - 1)
-    elif direction == "future" and this_year < ctx.dct:
-        this_year = _holiday_date(name, ctx.dct.year + 1)
-    return _dated(m, cal.day_point(this_year), "holiday")  # type: ignore[arg-type]
+    if rel or abs((this_year - ctx.dct).days) > 7:  # a holiday this week is this year's, whatever the tense
+        if direction == "past" and this_year > ctx.dct:
+            this_year = _holiday_date(name, ctx.dct.year - 1)
+        elif direction == "future" and this_year < ctx.dct:
+            this_year = _holiday_date(name, ctx.dct.year + 1)
+    return _dated(m, point(this_year), "holiday")  # type: ignore[arg-type]
 
 
 # -- assembling the grammar --------------------------------------------------------------------------------------
@@ -799,8 +896,11 @@ def _families() -> list[tuple[str, str, Resolver]]:
                       r"(?:st|nd|rd|th)?(?![\d:,.]\d)(?:,?\s+(?P<year>\d{4})(?![\d]))?(?!\w)", _resolve_month_day),
         ("day_month", rf"{B}(?:{WEEKDAY_RE},?\s+)?(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
                       rf"(?P<mon>{MONTH_RE})(?:,?\s+(?P<year>\d{{4}})(?!\d))?", _resolve_month_day),
-        ("month_year", rf"{B}(?:{_i(EDGE)})?(?P<mon>{MONTH_RE})(?:,|\s+of)?\s+(?P<year>\d{{4}})(?![\d])",
-         _resolve_month_year),
+        ("month_year", rf"{B}(?:{_i(EDGE)})?(?P<mon>{MONTH_RE})(?:,|\s+of)?\s+(?:(?P<year>\d{{4}})(?![\d])"
+                       rf"|(?P<wy>{_i(SPOKEN_YEAR_RE)}))", _resolve_month_year),
+        ("season", _i(rf"{B}(?:the\s+)?(?:(?P<part>early|late|mid)[\s-]+)?(?P<season>{SEASON_RE})(?:\s+of)?,?\s+"
+                      rf"(?:(?P<year>1[6-9]\d\d|20\d\d)(?![\w%]|[,.]\d|-\d)|(?P<wy>{SPOKEN_YEAR_RE}))"),
+         _resolve_season),
         ("month", rf"{B}(?:(?P<rel>{month_rel})\s+)?"
                   rf"(?:{_i(EDGE)})?(?P<mon>{FULL_MONTH_RE}|Sept\.|Aug\.|Oct\.|Nov\.|Dec\.|Jan\.|Feb\.)"
                   rf"(?:\s+(?P<ry>{year_rel})\s+year(?!\w))?", _resolve_month),
@@ -824,7 +924,9 @@ def _families() -> list[tuple[str, str, Resolver]]:
         ("clock", rf"(?<![\w:.$])(?:(?P<h>\d{{1,2}})(?:[:.](?P<m>\d{{2}}))?\s*"
                   rf"(?P<ap>{am_pm})(?!\w)"
                   r"|(?P<h2>[01]?\d|2[0-3]):(?P<m2>[0-5]\d)(?![\d:])"
-                  rf"|(?P<word>{clock_word})(?!\w))"
+                  rf"|(?P<word>{clock_word})(?!\w)"
+                  rf"|(?P<h3>\d{{1,2}}|{_i(CLOCK_NUMBER_RE)})\s+o['’]clock(?:\s+in\s+the\s+(?P<pod3>{day_part}))?(?!\w)"
+                  rf"|(?P<h4>\d{{1,2}})\s+in\s+the\s+(?P<pod4>{day_part})(?!\w))"
                   rf"(?:\s+(?:[ECMP][SD]T|GMT|UTC|BST|CET|{local_time})(?!\w))?"
                   rf"(?:,?\s+(?:{on}\s+)?(?:(?P<wd>{WEEKDAY_RE})|(?P<deixis>{deixis})"
                   rf"|(?P<mon>{MONTH_RE})\s*(?P<dom>\d{{1,2}}))(?![\w]))?", _resolve_clock),
@@ -837,20 +939,24 @@ def _families() -> list[tuple[str, str, Resolver]]:
                        r"|the\s+past(?!\s+(?:\d|few|several|many|couple|" + NUMBER_RE +
                        r"|week|month|year|decade|century|day|quarter|weekend|summer|winter|spring|fall|autumn|"
                        r"hours?|minutes?|night|half)\b)|the\s+(?:near\s+|distant\s+|foreseeable\s+|immediate\s+)?future"
-                       r"|future|these\s+days|right\s+now|at\s+present|presently|at\s+the\s+moment|soon|current)"
+                       r"|future|these\s+days|right\s+now|at\s+present|presently|at\s+the\s+moment|soon|current"
+                       r"|the\s+(?:near|short|long)\s+term)"
                        r"(?![\w-])"), _resolve_deictic),
         ("relative_unit", _i(rf"{B}(?:{EDGE})?(?P<shift>(?:earlier|later|early|late)\s+)?(?P<rel>this\s+past"
                              r"|this\s+coming|this|last|next|past|previous|coming|current|following|the\s+past"
                              r"|the\s+last|the\s+next|the\s+previous|the\s+coming|the\s+current|the\s+following"
-                             r"|the\s+same|the\s+prior|the)\s+(?:fiscal\s+|calendar\s+|full\s+|whole\s+|entire\s+)?(?P<unit>week-?end|week|month"
+                             r"|the\s+same|the\s+prior|the)\s+(?:fiscal\s+|calendar\s+|full\s+|whole\s+|entire\s+)?"
+                             rf"(?:(?P<part>early|late|mid)[\s-]+(?={SEASON_RE}))?(?P<unit>week-?end|week|month"
                              rf"|year|decade|{SEASON_RE})(?!\w|-\w)"), _resolve_relative_unit),
-        ("year_part", _i(rf"{B}(?:the\s+)?(?:year[-\s]?end|mid-?year|end-of-year|month-?end){E}"), _resolve_year_part),
+        ("year_part", _i(rf"{B}(?:the\s+)?(?:year[-\s]?end|year['’]s\s+end|mid-?year|end-of-year|month-?end"
+                         rf"|month['’]s\s+end){E}"), _resolve_year_part),
         ("quarter", _i(rf"{B}(?:(?P<det>the|this|last|next|its|their|a)\s+)?(?:(?P<pyear>(?:19|20)\d\d)\s+)?"
                        r"(?P<pre>(?:(?:year-earlier|year-ago"
                        r"|year\s+earlier|prior\s+year|latest|current|previous|recent|most\s+recent|same|comparable"
                        r"|just-ended|just\s+ended|fiscal|calendar|first|second|third|fourth|final|1st|2nd|3rd|4th"
                        r"|last|this\s+year's|last\s+year's|next\s+year's)[\s-]+)*)(?P<q>quarter|half|period)(?:\s+of\s+(?:fiscal\s+)?"
-                       r"(?:the\s+year\s+)?(?P<year>\d{4}))?(?![\w-])"), _resolve_quarter),
+                       r"(?:(?:the\s+year\s+)?(?P<year>\d{4})|(?P<ofrel>the|this|last|next)\s+year))?(?![\w-])"),
+         _resolve_quarter),
         ("ago", _i(rf"{B}(?:{APPROX}\s+)?(?P<num>{NUMBER_RE})[\s-]+(?P<unit>{UNIT_RE})\s+(?:or\s+so\s+)?"
                    r"(?P<dir>ago|earlier|later|from\s+now|hence|back)(?!\w)"), _resolve_ago),
         ("year_ago", _i(rf"{B}(?:(?:the\s+)?(?P<u>year|month|week|quarter)[-\s](?:earlier|ago)(?:\s+(?:period|quarter"
@@ -873,13 +979,14 @@ def _families() -> list[tuple[str, str, Resolver]]:
                    r"|january|february|march|april|may|june|july|august|september|october|november|december)"
                    rf"|(?:once|twice|(?:{NUMBER_RE})\s+times)\s+(?:a|an|per)\s+(?P<unit2>{UNIT_RE}))(?!\w)"),
          _resolve_set),
-        ("anaphoric", _i(r"(?<![\w-])(?:(?:earlier|later|early|late)\s+)?(?:(?P<a>that|the\s+same|the\s+next"
-                         r"|the\s+following|the\s+previous|the\s+preceding|the\s+prior|the\s+very\s+next"
+        ("anaphoric", _i(r"(?<![\w-])(?:(?:earlier|later|early|late)\s+)?(?:(?P<a>that\s+same|that|the\s+same"
+                         r"|the\s+next|the\s+following|the\s+previous|the\s+preceding|the\s+prior|the\s+very\s+next"
                          r"|the\s+very\s+same)\s+(?P<unit>day|morning|afternoon|evening|night|week|weekend|month"
                          r"|year)|the\s+(?P<unit3>day|night|week|month|year)\s+(?P<dir>before|after|earlier|later"
                          r"|prior))(?!\w)"), _resolve_anaphoric),
         ("holiday", rf"{B}(?:(?P<rel>{holiday_rel})\s+)?(?P<h>Christmas(?:\s+Day|\s+Eve)?|New\s+Year['’]s"
-                    r"(?:\s+Day|\s+Eve)?|Thanksgiving(?:\s+Day)?|Halloween|Easter(?:\s+Sunday)?|Good\s+Friday"
+                    r"(?:\s+Day|\s+Eve)?|Thanksgiving(?:\s+Day)?|Halloween|Easter\s+[Ww]eek|Holy\s+Week|Easter(?:\s+Sunday)?"
+                    r"|Good\s+Friday|Election\s+Day"
                     r"|Valentine['’]s\s+Day|Independence\s+Day|Labor\s+Day|Memorial\s+Day|Boxing\s+Day|May\s+Day)"
                     r"(?:,?\s+(?P<year>\d{4}))?(?!\w)", _resolve_holiday),
     ]
@@ -914,18 +1021,18 @@ _DIGITS = "#"  # stands for any number in a trigger set
 FAMILY_TRIGGERS: dict[str, frozenset[str]] = {
     "iso": frozenset({_DIGITS}), "slash": frozenset({_DIGITS}),
     "month_day": _MONTH_WORDS, "day_month": _MONTH_WORDS, "month_year": _MONTH_WORDS, "month": _MONTH_WORDS,
-    "year": frozenset({_DIGITS}), "decade": frozenset({_DIGITS}),
+    "season": _SEASON_WORDS, "year": frozenset({_DIGITS}), "decade": frozenset({_DIGITS}),
     "word_year": frozenset([
         "nineteen", "thousand", "twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties",
         "nineties"
     ]),
     "century": frozenset({"century"}),
     "weekday": _WEEKDAY_WORDS,
-    "clock": frozenset({_DIGITS, "noon", "midnight", "midday"}),
+    "clock": frozenset({_DIGITS, "noon", "midnight", "midday", "clock"}),
     "part_of_day": frozenset(["morning", "afternoon", "evening", "night", "tonight", "overnight"]),
     "deictic": frozenset([
         "today", "yesterday", "tomorrow", "now", "currently", "nowadays", "recently", "lately", "past", "future",
-        "present", "presently", "moment", "soon", "current", "days"
+        "present", "presently", "moment", "soon", "current", "days", "term"
     ]),
     "relative_unit": _UNIT_WORDS | _SEASON_WORDS | {"weekend", "week"},
     "year_part": frozenset(["year", "yearend", "midyear", "month", "monthend", "end"]),
@@ -941,8 +1048,8 @@ FAMILY_TRIGGERS: dict[str, frozenset[str]] = {
         ]),
     "anaphoric": _UNIT_WORDS | frozenset(["morning", "afternoon", "evening", "night"]),
     "holiday": frozenset([
-        "christmas", "new", "thanksgiving", "halloween", "easter", "good", "valentine", "valentines",
-        "independence", "labor", "memorial", "boxing", "may"
+        "christmas", "new", "thanksgiving", "halloween", "easter", "good", "valentine", "valentines", "holy",
+        "election", "independence", "labor", "memorial", "boxing", "may"
     ]),
 }
 WORD = re.compile(r"\d+|[A-Za-z]{3,}")  # every trigger word has three letters or more
@@ -1045,9 +1152,19 @@ def resolve_all(text: str, matches: list[tuple[Family, re.Match]], ctx: Context)
         point = timex.point
         if point is not None and timex.type in ("DATE", "TIME") and timex.reference:
             ctx.ref, ctx.ref_end = point, timex.end
-            if point.gran == cal.QUARTER:
+            if point.gran == cal.QUARTER and _reported_quarter(point, ctx):
                 ctx.last_quarter = point
     return found
+
+
+def _reported_quarter(point: Point, ctx: Context) -> bool:
+    """Whether a quarter just named becomes the report's quarter, which "a year ago" and "the year-earlier
+    period" compare with: earnings news reports a finished quarter ("the fourth quarter" in an October
+    outlook is not it) and names older ones only for comparison ("after a flat second quarter")."""
+    if ctx.dct is not None and cal.shift(point, 1, cal.QUARTER).date() > ctx.dct:  # type: ignore[union-attr]
+        return False
+    last = ctx.last_quarter
+    return last is None or (point.year, point.part) >= (last.year, last.part)
 
 
 def _trim(text: str, timex: Timex) -> None:
