@@ -22,9 +22,9 @@ def _span(text: str, part: str) -> tuple[int, int]:
     return start, start + len(part)
 
 
-def _corpus(tmp_path: Path) -> Path:
+def _corpus(tmp_path: Path, name: str = "dev") -> Path:
     """A one-article corpus in PolNeAR's layout: text/ and attributions/ with an annotator suffix."""
-    split = tmp_path / "dev"
+    split = tmp_path / name
     (split / "text").mkdir(parents=True)
     (split / "attributions").mkdir()
     (split / "text" / "a.txt").write_text(TEXT, encoding="utf-8")
@@ -110,11 +110,22 @@ def test_evaluate_on_a_tiny_corpus(tmp_path):
     assert "baseline_content_overlap_f1" in report.metrics
 
 
+@pytest.mark.issue(7)
+def test_a_bare_split_name_scores_that_split_of_the_gold_set(tmp_path, monkeypatch):
+    _corpus(tmp_path / "gold" / "polnear" / "data", name="train")
+    monkeypatch.setenv("SITREP_GOLD", str(tmp_path / "gold"))
+    monkeypatch.chdir(tmp_path)
+    report = evaluate([Path("train")], sitrep.load(stages=["sitrep_actors", "sitrep_quotes"]))
+    assert report.metrics["split"] == "train"
+    assert report.metrics["articles"] == 1 and report.metrics["gold_attributions"] == 2
+
+
 @pytest.mark.slow
 def test_polnear_dev_floors() -> None:
     root = GOLD / "polnear"
     if not root.is_dir():
         pytest.skip("../shared/gold/polnear is not beside the repository")
     report = evaluate([root], sitrep.load(stages=["sitrep_actors", "sitrep_quotes"]))
+    assert report.metrics["split"] == "dev"
     for key, floor in FLOORS.items():
         assert report.metrics[key] >= floor, (key, report.metrics[key], floor)

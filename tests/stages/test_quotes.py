@@ -181,3 +181,154 @@ def test_seed_article_quotes_have_the_right_speakers(seed_text):
         hits = [q for q in result.quotes if item["fragment"].lower() in q.text.lower()]
         names = [(q.speaker.name if q.speaker else "") for q in hits]
         assert any(any(s.lower() in n.lower() for s in item["speaker_any"]) for n in names), (item, names)
+
+
+# ---------------------------------------------------------------------- issue 7: speakers after the quote,
+# colon introducers, signatures, relative pronouns, documents, gender, nested marks
+
+
+def _quote_with(doc: Doc, fragment: str):
+    hits = [q for q in doc._.quotes if fragment in q.text]
+    assert hits, [q.text for q in doc._.quotes]
+    return hits[0]
+
+
+def _local(doc: Doc, quote) -> str:
+    return doc.text[quote.speaker.start:quote.speaker.end]
+
+
+@pytest.mark.issue(7)
+@pytest.mark.parametrize(
+    "text,speaker",
+    [
+        ('"We will not leave the valley," said retired colonel Omar Baker, asked about the plan.', "Omar Baker"),
+        ('"The trucks are waiting at the border," opined the Lakeside Herald.', "Lakeside Herald"),
+        ('"The water is rising," tweeted a farmer from the delta region.', "a farmer"),
+    ],
+)
+def test_inverted_speaker_after_the_quotation(qnlp, text, speaker):
+    quote = _quote_with(qnlp(text), "")
+    assert quote.kind == "direct" and quote.speaker is not None
+    assert speaker in quote.speaker.name
+
+
+@pytest.mark.issue(7)
+def test_speaker_with_apposition_between_quotation_and_cue(qnlp):
+    doc = qnlp("“The shelters are full and the roads are cut,” Lena Ortiz, a regional aid coordinator, "
+               "said at a briefing in the capital.")
+    quote = _quote_with(doc, "shelters are full")
+    assert quote.text.startswith("“") and quote.text.endswith("”")  # the speaker is not part of the content
+    assert quote.speaker is not None and quote.speaker.name == "Lena Ortiz"
+
+
+@pytest.mark.issue(7)
+def test_one_of_a_group_keeps_its_own_text(qnlp):
+    doc = qnlp('"There is no path for them," said one of the negotiators, who spoke on condition of anonymity.')
+    quote = _quote_with(doc, "no path")
+    assert quote.speaker is not None and quote.speaker.name == "one of the negotiators"
+
+
+@pytest.mark.issue(7)
+def test_relative_pronoun_is_the_local_mention_and_its_antecedent_the_name(qnlp):
+    doc = qnlp("The plan was backed by Maria Lopez, who said it would “save the harbour.”")
+    quote = _quote_with(doc, "save the harbour")
+    assert quote.speaker is not None
+    assert _local(doc, quote) == "who" and quote.speaker.name == "Maria Lopez"
+
+
+@pytest.mark.issue(7)
+def test_colon_after_a_clause_without_a_reporting_verb_introduces_the_next_paragraph(qnlp):
+    text = ("Governor Paul Mendes issued the following statement:\n\n"
+            "“Our thoughts are with the families. We will rebuild every home.”")
+    quote = _quote_with(qnlp(text), "Our thoughts")
+    assert quote.speaker is not None and quote.speaker.name == "Paul Mendes"
+
+
+@pytest.mark.issue(7)
+def test_name_before_a_colon_without_a_verb_is_the_speaker(qnlp):
+    doc = qnlp("Harbour forecast - Ruth Adler: “The storm will reach the coast on Friday night.”")
+    quote = _quote_with(doc, "storm will reach")
+    assert quote.speaker is not None and "Adler" in quote.speaker.name
+
+
+@pytest.mark.issue(7)
+def test_dash_signature_line_names_the_speaker(qnlp):
+    text = ("The debate went on for hours.\n\n"
+            "\"We have a lot of work ahead of us. That is why we are here.\"\n\n"
+            "- Maria Lopez, Springfield.\n\nShe later left.")
+    quote = _quote_with(qnlp(text), "lot of work")
+    assert quote.speaker is not None and quote.speaker.name == "Maria Lopez"
+
+
+@pytest.mark.issue(7)
+@pytest.mark.parametrize("intro", ["Ann Lee told reporters on Monday.", "Ann Lee said in a statement."])
+def test_bare_cue_in_the_previous_sentence_introduces_the_quotation(qnlp, intro):
+    doc = qnlp(f"{intro} “There are no ballots left to count.”")
+    quote = _quote_with(doc, "no ballots")
+    assert quote.cue is not None and quote.speaker is not None and quote.speaker.name == "Ann Lee"
+
+
+@pytest.mark.issue(7)
+def test_a_document_reads_its_words_and_it_stands_for_the_document(qnlp):
+    text = ("The ministry sent a letter to the mayors on Friday.\n\n"
+            "“The deadline cannot be moved,” the letter read.\n\n"
+            "“Every school must reopen by March,” it read.")
+    doc = qnlp(text)
+    first = _quote_with(doc, "deadline")
+    second = _quote_with(doc, "Every school")
+    assert first.cue is not None and first.cue.text == "read"
+    assert first.speaker is not None and "letter" in first.speaker.name
+    assert second.speaker is not None and _local(doc, second) == "it"
+
+
+@pytest.mark.issue(7)
+def test_participle_after_a_message_noun_takes_the_issuer(qnlp):
+    doc = qnlp('The Harbour Party sent a text message to supporters saying: "We won the district!"')
+    quote = _quote_with(doc, "We won")
+    assert quote.speaker is not None and "Harbour Party" in quote.speaker.name
+
+
+@pytest.mark.issue(7)
+def test_quoted_as_saying_gives_the_passive_subject(qnlp):
+    doc = qnlp('Karl Brandt was quoted as saying, "The port will stay closed."')
+    quote = _quote_with(doc, "port will stay closed")
+    assert quote.speaker is not None and quote.speaker.name == "Karl Brandt"
+
+
+@pytest.mark.issue(7)
+def test_she_skips_a_man_the_text_marks_as_such(qnlp):
+    doc = qnlp('Mrs. Ann Lee met the minister, Mr. John Park, on Monday. "We are ready," she said.')
+    quote = _quote_with(doc, "We are ready")
+    assert quote.speaker is not None and quote.speaker.name == "Ann Lee" and _local(doc, quote) == "she"
+
+
+@pytest.mark.issue(7)
+def test_subject_is_not_taken_across_a_paragraph_break(qnlp):
+    text = ("1:50 p.m.\n\nThe veteran trainer Sam Ortiz once said: “The river was born in the hills.”")
+    quote = _quote_with(qnlp(text), "river was born")
+    assert quote.speaker is not None and quote.speaker.name == "Sam Ortiz"
+
+
+@pytest.mark.issue(7)
+def test_quotation_with_its_own_cue_after_it_is_not_the_previous_verbs_content(qnlp):
+    doc = qnlp("Officials in the capital deny the claim — “why would we hide the figures?” asked Nora Vance, "
+               "a ministry adviser.")
+    quote = _quote_with(doc, "why would we hide")
+    assert quote.cue is not None and quote.cue.text == "asked"
+    assert quote.speaker is not None and quote.speaker.name == "Nora Vance"
+
+
+@pytest.mark.issue(7)
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a quotation in the other style inside an open one is nested, not a new quotation
+        ('"The office is not about “Equal Justice” anymore. It is about him.',
+         ['"The office is not about “Equal Justice” anymore. It is about him.']),
+        ('“He said "no" to me,” she said.', ['“He said "no" to me,”']),
+        # a stray space before a straight closing mark
+        ('"I think it is a disgrace, " Lee said.', ['"I think it is a disgrace, "']),
+    ],
+)
+def test_find_quotations_nested_styles_and_stray_space(text, expected):
+    assert [text[s:e] for s, e in find_quotations(text)] == expected

@@ -64,7 +64,8 @@ class Prediction:
 
 
 def evaluate(paths: list[Path], nlp: Language, *, limit: int | None = None) -> Report:
-    """Score `nlp`'s quotes on PolNeAR texts (default: the dev split) and the quote-mark baseline."""
+    """Score `nlp`'s quotes on PolNeAR texts (default: the dev split, the held-out one; "train" scores
+    the split the rules were developed on) and the quote-mark baseline."""
     pairs = _gold_files(paths)
     if not pairs:
         raise SitrepError(Errors.E402.format(path=", ".join(map(str, paths)) or "polnear/data/dev", task="quotes"))
@@ -92,8 +93,9 @@ def evaluate(paths: list[Path], nlp: Language, *, limit: int | None = None) -> R
             ))
         ours.add(doc.text, gold, preds)
         base.add(doc.text, gold, baseline_predictions(doc))
-    metrics = {"articles": len(pairs), "gold_attributions": ours.n_gold, "gold_direct": ours.n_gold_direct,
-               "predicted": ours.n_pred}
+    splits = sorted({text_path.parents[1].name for text_path, _ in pairs})
+    metrics = {"split": "+".join(splits), "articles": len(pairs), "gold_attributions": ours.n_gold,
+               "gold_direct": ours.n_gold_direct, "predicted": ours.n_pred}
     metrics.update(ours.metrics())
     metrics.update({f"baseline_{k}": v for k, v in base.metrics().items() if not k.startswith("cue")})
     rows = [{"kind": k, "predicted": n} for k, n in sorted(kinds.items())]
@@ -105,12 +107,18 @@ def evaluate(paths: list[Path], nlp: Language, *, limit: int | None = None) -> R
 
 
 # ---------------------------------------------------------------------- gold
+SPLITS = ("train", "dev", "test")
+
+
 def _gold_files(paths: list[Path]) -> list[tuple[Path, Path]]:
-    """(text, annotation) pairs under the paths given (a PolNeAR root, its data/ or a split folder)."""
+    """(text, annotation) pairs under the paths given: a PolNeAR root, its data/, a split folder, or a
+    bare split name ("train", "dev") standing for that split of the default gold set."""
     roots = paths or [gold_root() / "polnear"]
     pairs: list[tuple[Path, Path]] = []
     for root in roots:
         root = Path(root)
+        if str(root) in SPLITS and not root.exists():
+            root = gold_root() / "polnear" / "data" / str(root)
         if (root / "data").is_dir():
             root = root / "data"
         if (root / "dev").is_dir() and not (root / "text").is_dir():

@@ -9,7 +9,8 @@ Method (rules over the dependency parse; no trained weights):
    refuses a text: a mark that has no partner is closed at the end of its paragraph (the newspaper
    convention for quotes that run on into the next paragraph), a second opener inside an open quote
    either closes it (when it sits where a closer would) or restarts it, and single marks nested
-   inside double quotes are left alone.
+   inside double quotes are left alone, and so is a quotation in the other style ('"... “Equal
+   Justice” ..."').
 2. **Cues.** A cue is a reporting or cognition verb from a general English lexicon (say, tell, add,
    describe, hail, term, deny, warn, ...), the preposition pair "according to", or a few multi-word
    verb phrases ("cast doubt on"). A cue inside a quotation is someone else's speech and is skipped.
@@ -18,19 +19,30 @@ Method (rules over the dependency parse; no trained weights):
    nominal message ("described X as ...", "termed X ...") the object phrase when that phrase holds a
    quotation. A content that is wholly one quotation is a `direct` quote, one that holds quoted
    words is `mixed`, anything else is `indirect`.
-4. **Quotations left over** (not inside any content) look for a cue through the parse: up the head
-   chain from the quotation (fragments: 'calling the siege a "crime"'), or a parenthetical cue
-   attached to the quotation ('"...," he said'), else the nearest cue in the same sentence. A
-   paragraph-initial quotation with no cue continues the previous quote's speaker (news style for a
-   speaker quoted over several paragraphs). Quoted fragments with no cue (scare quotes, titles) are
-   not reported.
-5. **Speaker.** The cue's `nsubj` (inherited through `conj`/`advcl`/`xcomp` chains when the cue
-   verb has none, e.g. 'X ..., calling ...'), the passive agent, or the object of "according to";
-   an appositive name replaces a bare title ('the deputy minister, Jane Doe'). The speaker's span is
-   that local mention; its `name` and `actor_id` come from the actor it maps to
-   (`sitrep.stages.actors.actor_at`): a pronoun ("he") maps to the last preceding person actor, a
-   definite title ("the minister") to the last person introduced with that title, other phrases
-   ("officials", "the US") keep their own text. An unresolved pronoun leaves the speaker null.
+4. **Quotations left over** (not inside any content) look for a cue: first a cue with its own
+   subject right after the closing mark ('"...?" asked Dunn', '"...," Ann Lee, an aide, said' --
+   news puts the attribution there whatever the parse says), then up the head chain from the
+   quotation (fragments: 'calling the siege a "crime"'), a parenthetical cue attached to the
+   quotation, or the nearest cue in the same sentence; then what introduces it: a colon after a
+   clause ('X said:', 'X issued this statement:', a bare 'Jane Roe:'), a signature line after it
+   ('- Jane Roe, Springfield.'), or a sentence just before it that reports nothing itself ('X told
+   reporters on Monday.'). A paragraph-initial quotation with no cue continues the previous quote's
+   speaker (news style for a speaker quoted over several paragraphs). Quoted fragments with no cue
+   (scare quotes, titles) are not reported.
+5. **Speaker.** The cue's `nsubj` in the cue's own paragraph (inherited through `conj`/`advcl`/
+   `xcomp` chains when the cue verb has none, e.g. 'X ..., calling ...', never across a paragraph
+   break the parser bridged), the passive agent, the subject of "is quoted as saying", the object
+   of "according to", the issuer of a message noun ('she released a statement saying'); after a
+   quotation, the inverted subject ('"...," said retired colonel X') or the phrase between the
+   mark and the cue ('"...," X, 58, told ...') when the parse lost it; an appositive name replaces
+   a bare title ('the deputy minister, Jane Doe'). The speaker's span is that local mention; its
+   `name` and `actor_id` come from the actor it maps to (`sitrep.stages.actors.actor_at`): a
+   pronoun ("he") maps to the last preceding person actor, preferring one whose honorific or role
+   noun agrees ("Mrs.", "spokeswoman"); "it" to the last non-group actor or, failing that, a
+   document or organisation noun ("the letter"); a relative pronoun ("who") to its antecedent; a
+   definite title ("the minister") to the last person introduced with that title; other phrases
+   ("officials", "the US", "one of the aides") keep their own text. An unresolved pronoun leaves
+   the speaker null.
 """
 
 from __future__ import annotations
@@ -82,8 +94,12 @@ quip joke snap interject interrupt beam chime gush rave rant scoff sneer tease m
 concur caution opine pronounce proclaim
 surmise speculate reckon posit theorize theorise react confide vent fume sigh laugh chuckle chant
 growl bellow mock ridicule taunt reason
-retaliate press
+retaliate press echo remember bark holler elaborate chide scold riff
 """)
+
+# Verbs that report words only right beside a quotation ('"Vote now," the sign read'): elsewhere
+# they are not speech ("she read the report").
+QUOTATION_CUES: frozenset[str] = _words("read")
 
 # Cues whose nominal object carries the message when it holds quoted words ('described X as "..."').
 NOMINAL_CUES: frozenset[str] = _words("""
@@ -127,6 +143,16 @@ PHRASAL_CUES: dict[str, frozenset[str]] = {
     "make": frozenset({"clear"}),
 }
 
+# Nouns for what "it" may stand for when it speaks without being an actor: documents and media
+# ("'...,' it read" after "the letter") and organisations the actors stage may not list.
+SOURCE_NOUNS: frozenset[str] = _words("""
+statement letter email memo report ad advertisement commercial video sign message note post tweet
+editorial release document filing website site page poll survey study campaign company committee
+group agency department ministry government court paper newspaper magazine network station book
+column article transcript caption banner placard poster flyer leaflet petition resolution bill
+complaint lawsuit motion brief ruling order decision verdict opinion notice press
+""")
+
 # Nouns that name a person by office; "the minister said" resolves to the person introduced so.
 TITLE_NOUNS: frozenset[str] = _words("""
 minister president prime premier chancellor secretary spokesman spokeswoman spokesperson official
@@ -136,11 +162,31 @@ queen prince emir sheikh pope cardinal bishop judge prosecutor attorney lawyer a
 analyst expert professor doctor officer captain colonel lieutenant sergeant admiral marshal
 """)
 
+# Honorifics and role nouns that mark a person's gender (general English), for "he"/"she".
+_MALE_WORDS: frozenset[str] = _words("""
+mr sir lord spokesman chairman congressman councilman businessman assemblyman alderman anchorman
+father husband son brother grandfather grandson uncle nephew widower king prince duke emperor
+boyfriend monk
+""")
+_FEMALE_WORDS: frozenset[str] = _words("""
+mrs ms miss madam madame dame lady spokeswoman chairwoman congresswoman councilwoman businesswoman
+assemblywoman alderwoman anchorwoman actress mother wife daughter sister grandmother granddaughter
+aunt niece widow queen princess duchess empress girlfriend nun
+""")
+_WORD = re.compile(r"[a-z]+")
+
 MALE = frozenset({"he", "him", "his", "himself"})
 FEMALE = frozenset({"she", "her", "hers", "herself"})
 NONPERSON = frozenset({"it", "its", "itself"})
 PLURAL = frozenset({"they", "them", "their", "themselves"})
 PRONOUNS = MALE | FEMALE | NONPERSON | PLURAL | frozenset({"i", "we", "you", "one"})
+
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+# Passive verbs whose subject is the one speaking in "X was quoted as saying", "X was heard saying".
+_REPORTED_AS = frozenset({"quote", "hear", "overhear", "record", "film", "catch", "see", "report", "cite"})
+# Indefinite pronouns that stand for an unnamed source and keep their own text ("another said").
+_INDEFINITE_SOURCES = frozenset({"one", "another", "others", "some", "someone", "somebody", "many", "few",
+                                 "several", "both", "all", "each"})
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 # Arcs through which a subject-less cue inherits its head verb's subject ("X said ... and added").
@@ -250,6 +296,19 @@ class QuotesStage:
                 continue
             seen.add(key)
             draft.quotes = [m for m in marks if m[0] < draft.end and m[1] > draft.start]
+            if draft.cue is not None and draft.quotes:
+                # a quotation with a cue of its own after it ('— "Why?" asked Dunn') is not part of
+                # this content: end the content before it, or drop it when nothing is left
+                owned = next((m for m in draft.quotes if m[0] > draft.cue.idx and _opens_clause(text, m[0])
+                              and _quotation_has_own_cue_chars(doc, m, in_quote)), None)
+                if owned is not None:
+                    draft.end = owned[0]
+                    while draft.end > draft.start and (text[draft.end - 1].isspace()
+                                                       or text[draft.end - 1] in ",:;—–-"):
+                        draft.end -= 1
+                    if draft.end - draft.start < 2:
+                        continue
+                    draft.quotes = [m for m in marks if m[0] < draft.end and m[1] > draft.start]
             # a quotation cut by the parse ('as "significant,"' loses its closing mark) is taken whole
             for qs, qe in draft.quotes:
                 draft.start, draft.end = min(draft.start, qs), max(draft.end, qe)
@@ -270,16 +329,24 @@ class QuotesStage:
             if span is None or len(span) == 0:
                 continue
             cue = _cue_for_quotation(doc, text, span, in_quote, qi)
-            if cue is None and _starts_paragraph(text, qs):
-                cue = _cue_before_colon(doc, text, span, in_quote)
+            speaker = _speaker_of_cue(cue, in_quote) if cue is not None else None
+            if cue is None:
+                introducer = _colon_introducer(doc, text, span, in_quote)
+                if introducer is not None:
+                    cue, speaker = introducer
+                else:
+                    speaker = _dash_signature(doc, text, qe, in_quote)
+            if cue is None and speaker is None:
+                # 'Lee said in a statement. "We are ready."': a cue with no content of its own
+                cue = _bare_cue_before(doc, text, span, in_quote)
+                speaker = _speaker_of_cue(cue, in_quote) if cue is not None else None
             opens_sentence = _starts_paragraph(text, qs) or span.start == span.sent.start
-            whole = opens_sentence or _is_sentence_like(span)
-            if cue is None and not (opens_sentence and whole and self.keep_uncued_sentences):
+            whole = opens_sentence or _is_sentence_like(span) or (speaker is not None and cue is None)
+            if cue is None and speaker is None and not (opens_sentence and whole and self.keep_uncued_sentences):
                 continue  # a scare quote or a title inside a sentence, not speech
             draft = _Draft(start=qs, end=qe, kind="direct" if whole else "mixed", cue=cue, quotes=[(qs, qe)])
-            if cue is not None:
-                draft.speaker = _speaker_of_cue(cue, in_quote)
-                draft.cue_end = cue
+            draft.speaker = speaker
+            draft.cue_end = cue
             out.append(draft)
         return out
 
@@ -290,7 +357,7 @@ class QuotesStage:
         last: tuple[Speaker | None, int] = (None, -10**6)
         paragraph, counted_to = 0, 0
         for draft in drafts:
-            speaker = _resolve_speaker(doc, draft.speaker, marks) if draft.speaker is not None else None
+            speaker = _resolve_speaker(doc, text, draft.speaker, marks) if draft.speaker is not None else None
             gap = text.count("\n\n", counted_to, draft.start) or text.count("\n", counted_to, draft.start)
             paragraph += gap
             counted_to = draft.start
@@ -311,7 +378,10 @@ class QuotesStage:
                 id=f"Q{len(quotes) + 1}", text=text[draft.start:draft.end], start=draft.start,
                 end=draft.end, kind=draft.kind, speaker=speaker, cue=cue,
             ))
-            if draft.cue is not None:
+            anchored = draft.cue is not None or draft.speaker is not None
+            if anchored and (speaker is not None or draft.kind != "indirect"):
+                # an indirect report with an unknown source (a clause inside a description) does
+                # not take over from the speaker being quoted
                 last = (speaker, paragraph)
         return quotes
 
@@ -333,6 +403,7 @@ def _paragraph_quotations(text: str, start: int, end: int) -> list[tuple[int, in
     spans: list[tuple[int, int]] = []
     open_at = -1  # start of the open double quotation
     open_char = ""
+    nested = ""  # style of a quotation open inside the open one
     skip_to = start  # past the end of a single-quoted span already taken
     for match in _MARKS.finditer(text, start, end):
         i = match.start()
@@ -356,11 +427,27 @@ def _paragraph_quotations(text: str, start: int, end: int) -> list[tuple[int, in
         if open_at < 0:
             if ch in CLOSERS_DOUBLE and not (ch == "»" and looks_open):
                 continue  # a stray closer: nothing is open
-            open_at, open_char = i, ch
+            open_at, open_char, nested = i, ch, ""
+            continue
+        if nested:
+            # a quotation in the other style inside this one ('"... about “Equal Justice” ..."')
+            if (nested == '"' and ch == '"' and not looks_open) or (nested != '"' and ch in CLOSERS_DOUBLE):
+                nested = ""
+                continue
+            if ch == open_char == '"' or (ch in CLOSERS_DOUBLE and open_char != '"'):
+                nested = ""  # the inner one never closed: this mark closes the outer quotation
+            else:
+                continue
+        elif looks_open and not looks_close and (
+            (open_char == '"' and ch in "“„") or (open_char in "“„" and ch == '"')
+        ):
+            nested = ch
             continue
         closes = (
             ch in CLOSERS_DOUBLE
             or (ch == '"' and (looks_close or not looks_open))
+            # 'this, " Lee said': a stray space before the closer; an opener never ends a paragraph
+            or (ch == '"' and not after.isalnum() and after not in "“‘\"'(")
             or (ch in "“„" and looks_close and not looks_open)
             or (ch == "«" and open_char == "»")
         )
@@ -500,14 +587,94 @@ def _verb_attribution(cue: Token, in_quote: list[int], marks: list[tuple[int, in
     last = max(c.right_edge.i for c in complements)
     if first <= cue.i <= last and cue.left_edge.i <= first:
         return None
+    if cue.i < first and _quotation_has_own_cue(doc, first, last, in_quote):
+        return None  # 'Moscow denies — "Why?" asked Dunn': the quotation belongs to the cue after it
     # 'Many of the closures, he said, have involved ...': the cue sits inside its content
+    speaker = _speaker_of_cue(cue, in_quote)
+    if cue.i > last:
+        # '"...," Ann Lee, a senior aide, said': the parser may hang the speaker inside the
+        # reported clause; the content ends with the quotation, the speaker follows it
+        closing = _closing_mark(doc, first, last, in_quote)
+        if closing is not None:
+            between = _np_at(doc, closing + 1 + (doc[closing + 1].text == ","), cue.i, in_quote)
+            if between is not None:
+                last = closing
+                if speaker is None or speaker.start <= closing:
+                    speaker = between
     bounds = _trim(doc, first, last)
     if bounds is None:
         return None
-    speaker = _speaker_of_cue(cue, in_quote)
     if speaker is None and all(c.dep_ == "xcomp" for c in complements):
         return None
     return _Draft(start=bounds[0], end=bounds[1], kind="", cue=cue, speaker=speaker)
+
+
+def _opens_clause(text: str, pos: int) -> bool:
+    """Whether a quotation at `pos` stands on its own: after a paragraph start, a full stop, a colon,
+    a semicolon or a dash, not as a fragment inside a clause ('called it "a disgrace"')."""
+    j = pos - 1
+    while j >= 0 and text[j] in " \t\u00a0":
+        j -= 1
+    return j < 0 or text[j] in "\n.:;—–-?!"
+
+
+def _quotation_has_own_cue_chars(doc: Doc, mark: tuple[int, int], in_quote: list[int]) -> bool:
+    span = doc.char_span(mark[0], mark[1], alignment_mode="expand")
+    return span is not None and len(span) > 1 and _quotation_has_own_cue(doc, span.start, span.end - 1, in_quote)
+
+
+def _quotation_has_own_cue(doc: Doc, first: int, last: int, in_quote: list[int]) -> bool:
+    """Whether tokens first..last are one quotation followed right away by a cue of its own
+    ('"...?" asked Dunn', '"...," Dunn said')."""
+    j = first + (doc[first].text in QUOTE_CHARS)
+    if j > last or in_quote[j] < 0:
+        return False
+    qi = in_quote[j]
+    end = j
+    while end + 1 < len(doc) and in_quote[end + 1] == qi:
+        end += 1
+    if end + 1 < last:
+        return False  # the content goes on after the quotation
+    k = end + 1
+    while k < len(doc) and k <= end + 3 and (doc[k].is_punct or doc[k].text in QUOTE_CHARS):
+        k += 1
+    for t in range(k, min(len(doc), k + 12)):
+        if "\n" in doc[t].text or in_quote[t] >= 0:
+            return False
+        if _is_cue(doc[t], in_quote):
+            return _cue_with_own_subject(doc[t], in_quote)
+        if doc[t].pos_ in ("VERB", "AUX") and doc[t].dep_ != "amod":
+            return False
+    return False
+
+
+def _cue_with_own_subject(cue: Token, in_quote: list[int]) -> bool:
+    """Whether a cue right after a quotation has its own subject ('"...," said Dunn', '"...," Dunn
+    said'), not a participle going on from an earlier cue ('"...," adding ...')."""
+    if cue.tag_ == "VBG":
+        return False
+    if _inverted_subject(cue, in_quote) is not None:
+        return True
+    return _subject_after_quotation(cue, in_quote) is not None
+
+
+def _closing_mark(doc: Doc, first: int, last: int, in_quote: list[int]) -> int | None:
+    """The token index of the mark closing a quotation that opens tokens first..last and ends
+    before `last`, with words after it; None if the range does not open with a quotation."""
+    if in_quote[first] >= 0:
+        j = first  # the parse left the opening mark out of the clause
+    elif first + 1 <= last and in_quote[first + 1] >= 0 and doc[first].text in QUOTE_CHARS:
+        j = first + 1
+    else:
+        return None
+    qi = in_quote[j]
+    while j <= last and in_quote[j] == qi:
+        j += 1
+    while j <= last and doc[j].is_punct and doc[j].text not in QUOTE_CHARS:
+        j += 1  # punctuation split off before the closing mark
+    if j >= last or doc[j].text not in QUOTE_CHARS:
+        return None
+    return j
 
 
 def _according_to(doc: Doc, according: Token) -> _Draft | None:
@@ -566,6 +733,11 @@ def _phrasal_attribution(verb: Token) -> _Draft | None:
 def _cue_for_quotation(doc: Doc, text: str, span: SpacySpan, in_quote: list[int], qi: int) -> Token | None:
     """The cue a quotation hangs on: up the head chain, or a parenthetical cue attached to it."""
     inside = set(range(span.start, span.end))
+    # 0. a cue with its own subject right after the closing mark ('"...?" asked Dunn', '"...!" the
+    # nominee, Jane Roe, tweeted'): news puts the attribution there, whatever the parse says
+    after = _cue_right_after(doc, span, in_quote)
+    if after is not None:
+        return after
     # 1. up the head chain from the quotation's own roots ('calling the siege a "crime"')
     for token in span:
         head, steps = token.head, 0
@@ -607,6 +779,24 @@ def _cue_for_quotation(doc: Doc, text: str, span: SpacySpan, in_quote: list[int]
     return None
 
 
+def _cue_right_after(doc: Doc, span: SpacySpan, in_quote: list[int]) -> Token | None:
+    """The first verb after a quotation (within 25 tokens, same paragraph), if it is a cue with its own
+    subject: inverted right after the mark, or a noun phrase between the mark and the cue."""
+    for t in range(span.end, min(len(doc), span.end + 25)):
+        if in_quote[t] >= 0 or "\n" in doc[t].text:
+            return None
+        if _is_cue(doc[t], in_quote):
+            if t - span.end <= 2 and _inverted_subject(doc[t], in_quote) is not None and doc[t].tag_ != "VBG":
+                return doc[t]
+            mention = _subject_after_quotation(doc[t], in_quote)
+            if mention is not None and mention.start - span.end <= 2:
+                return doc[t]
+            return None
+        if doc[t].pos_ in ("VERB", "AUX") and doc[t].dep_ != "amod":
+            return None
+    return None
+
+
 def _same_paragraph(text: str, pos: int, span: SpacySpan) -> bool:
     """No line break between character `pos` and the span."""
     if pos < span.start_char:
@@ -622,21 +812,102 @@ def _has_own_content(cue: Token, span: SpacySpan) -> bool:
     return False
 
 
-def _cue_before_colon(doc: Doc, text: str, span: SpacySpan, in_quote: list[int]) -> Token | None:
-    """'He told the crowd:' closing the previous paragraph introduces the quotation opening this one."""
+def _colon_introducer(
+    doc: Doc, text: str, span: SpacySpan, in_quote: list[int]
+) -> tuple[Token | None, SpacySpan | None] | None:
+    """What introduces a quotation that follows a colon, as (cue, speaker mention); None if no colon.
+
+    'He told the crowd:' (a cue verb and its subject); 'He then listed his reasons:' or 'The
+    campaign issued this statement:' (the clause's verb, when its subject is a person, an actor or
+    a pronoun); 'Jane Roe, pollster:' or '- Jane Roe:' (no verb: the name before the colon).
+    """
     j = span.start_char - 1
     while j >= 0 and text[j].isspace():
         j -= 1
     if j < 0 or text[j] != ":":
         return None
     colon = doc.char_span(j, j + 1, alignment_mode="expand")
-    if colon is None:
+    if colon is None or colon.start == 0:
         return None
-    first = max(colon.start - 25, colon[0].sent.start)
-    for i in range(colon.start - 1, first - 1, -1):
+    c = colon.start
+    para_start = text.rfind("\n", 0, j) + 1
+    first = max(c - 25, colon[0].sent.start)
+    while first < c and doc[first].idx < para_start:
+        first += 1
+    for i in range(c - 1, first - 1, -1):
         if _is_cue(doc[i], in_quote):
-            return doc[i]
+            return doc[i], _speaker_of_cue(doc[i], in_quote)
+    verb = colon[0].head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i and first <= verb.head.i < c:
+        verb = verb.head  # 'issued the following statement:' hangs the colon on the noun
+    if verb.pos_ in ("VERB", "AUX") and first <= verb.i < c and in_quote[verb.i] < 0:
+        subject = next((t for t in verb.children if t.dep_ == "nsubj"), None)
+        if subject is not None and (
+            subject.lower_ in MALE | FEMALE | PLURAL | NONPERSON
+            or subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+            or subject.lower_ in TITLE_NOUNS
+            or actor_at(doc, subject.idx, subject.idx + len(subject)) is not None
+        ):
+            return verb, _noun_phrase(subject)
+        return None
+    last = doc[c - 1]
+    if last.ent_type_ in ("PERSON", "ORG") and not any(doc[i].pos_ in ("VERB", "AUX") for i in range(first, c)):
+        ent_first = last.i
+        while ent_first > first and doc[ent_first].ent_iob_ == "I":
+            ent_first -= 1
+        return None, doc[ent_first:c]
     return None
+
+
+def _bare_cue_before(doc: Doc, text: str, span: SpacySpan, in_quote: list[int]) -> Token | None:
+    """The cue of the sentence right before a quotation, in the same paragraph, when that sentence
+    reports nothing itself ('Lee told reporters on Monday.', 'Lee said in a statement.')."""
+    if span.start == 0:
+        return None
+    prev = doc[span.start - 1].sent
+    if prev.start >= span.start or any(in_quote[t.i] >= 0 or t.text in QUOTE_CHARS for t in prev):
+        return None
+    if "\n" in text[prev.start_char:span.start_char]:
+        return None
+    for token in prev:
+        if _is_cue(token, in_quote) and token.dep_ == "ROOT" and not _has_message(token):
+            return token
+    return None
+
+
+def _has_message(cue: Token) -> bool:
+    """Whether a cue verb has its own message: a clause, or an object other than the addressee of
+    "tell"/"ask" and other than "this"/"so" pointing at what follows."""
+    for child in cue.children:
+        if child.dep_ in ("ccomp", "xcomp", "parataxis"):
+            return True
+        if child.dep_ == "dobj" and cue.lemma_ not in ("tell", "ask") and child.lower_ not in ("this", "so", "it"):
+            return True
+    return False
+
+
+def _dash_signature(doc: Doc, text: str, end: int, in_quote: list[int]) -> SpacySpan | None:
+    """A signature line after a quotation ('"...." / - Jane Roe, mayor.'): the name after the dash
+    on the short line that follows the closing mark."""
+    j = end
+    while j < len(text) and text[j] in " \t\u00a0\n" and j - end < 6:
+        j += 1
+    if j >= len(text) or text[j] not in "-–—":
+        return None
+    line_end = text.find("\n", j)
+    line_end = len(text) if line_end < 0 else line_end
+    if line_end - j > 160:
+        return None
+    line = doc.char_span(j, line_end, alignment_mode="expand")
+    if line is None or len(line) < 2:
+        return None
+    i = line.start
+    while i < line.end and doc[i].is_punct:
+        i += 1
+    mention = _np_at(doc, i, line.end, in_quote)
+    if mention is None or not any(t.ent_type_ in ("PERSON", "ORG") or t.pos_ == "PROPN" for t in mention):
+        return None
+    return mention
 
 
 def _is_cue(token: Token, in_quote: list[int]) -> bool:
@@ -647,8 +918,21 @@ def _is_cue(token: Token, in_quote: list[int]) -> bool:
     lemma = token.lemma_.lower()
     if lemma in CUE_VERBS:
         return True
+    if lemma in QUOTATION_CUES or (lemma == "go" and any(c.dep_ == "prt" and c.lower_ == "on" for c in token.children)):
+        # '"...," the email read' / 'he went on: "..."': cues only right beside a quotation
+        return (_follows_quotation(token, in_quote) or _precedes_quotation(token, in_quote)
+                or _subject_after_quotation(token, in_quote) is not None)
     # "shot back", "fired back", "hit back": retorts
     return lemma in ("shoot", "fire", "hit", "push", "write") and any(c.lower_ == "back" for c in token.children)
+
+
+def _precedes_quotation(token: Token, in_quote: list[int]) -> bool:
+    """Whether a quotation opens right after the token ('read: "...', 'went on, "...')."""
+    doc = token.doc
+    i = token.i + 1
+    while i < len(doc) and (doc[i].dep_ == "prt" or doc[i].text in (",", ":")):
+        i += 1
+    return i + 1 < len(doc) and doc[i].text in QUOTE_CHARS and in_quote[i + 1] >= 0
 
 
 # ---------------------------------------------------------------------- speakers
@@ -659,12 +943,32 @@ def _speaker_of_cue(cue: Token, in_quote: list[int] | None = None) -> SpacySpan 
     found = _subject_through_parse(cue)
     if found is not None and found is not False and in_quote is not None and in_quote[found.root.i] >= 0:
         found = False  # a "subject" inside the quotation is a misparse: the speaker stands outside
+    if in_quote is not None and (found is False or found is None or found.root.i < cue.i - 1):
+        # '"...," said a retired surgeon, asked about ...': news inverts subject and cue after a
+        # quotation, and the parser often reads that subject as an object or loses it
+        inverted = _inverted_subject(cue, in_quote) if cue.tag_ != "VBG" else None
+        if inverted is not None and (
+            found is False or found is None or in_quote[found.root.i] >= 0
+            or (found.root.head.i != cue.i and _between_quotation_and_cue(found, cue, in_quote))
+        ):
+            # a participle ('..., calling the siege a "crime"') keeps the subject it inherits
+            return inverted
     if found is not False:
         return found
     doc = cue.doc
     if in_quote is not None:
+        # '"...," Ann Lee, 58, said': the parser lost the subject between the quotation and the cue
+        between = _subject_after_quotation(cue, in_quote)
+        if between is not None:
+            return between
         # '"...," Briggs said' / '"...," said Briggs': a name or pronoun right beside the cue
-        for i in (cue.i - 1, cue.i + 1, cue.i - 2, cue.i + 2):
+        left = cue.i - 1
+        if left > 0 and doc[left].text == ")":
+            # 'Rep. Ann Lee (D-Ohio) said': the name stands before the parenthesis
+            opening = next((k for k in range(left - 1, max(left - 9, -1), -1) if doc[k].text == "("), None)
+            if opening is not None:
+                left = opening - 1
+        for i in (left, cue.i + 1, left - 1, cue.i + 2):
             if 0 <= i < len(doc) and in_quote[i] < 0 and doc[i].sent == cue.sent:
                 token = doc[i]
                 if not (token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or token.lower_ in MALE | FEMALE | PLURAL):
@@ -686,6 +990,103 @@ def _speaker_of_cue(cue: Token, in_quote: list[int] | None = None) -> SpacySpan 
     return None
 
 
+def _follows_quotation(cue: Token, in_quote: list[int]) -> bool:
+    """Whether the cue comes right after a closing quotation mark ('"...," said X')."""
+    doc = cue.doc
+    i = cue.i - 1
+    while i >= 0 and doc[i].text in (",", "-", "—", "–") :
+        i -= 1
+    if i < 0:
+        return False
+    # the closing mark itself, or the punctuation inside it ('...?"' splits as '?' '"')
+    return doc[i].text in QUOTE_CHARS and in_quote[i] < 0 and i > 0 and (
+        in_quote[i - 1] >= 0 or doc[i - 1].is_punct) and not _ends_sentence(doc, i)
+
+
+def _ends_sentence(doc: Doc, closing: int) -> bool:
+    """Whether the quotation closed by the mark at token `closing` ends its sentence with a full
+    stop ('"We are ready." The aide declined ...'); ',"' '?"' '!"' leave room for an attribution."""
+    last_inside = doc[closing - 1].text if closing > 0 else ""
+    after = doc[closing + 1].text if closing + 1 < len(doc) else ""
+    return last_inside in (".", "...") and after != ","
+
+
+def _inverted_subject(cue: Token, in_quote: list[int]) -> SpacySpan | None:
+    """The subject after a cue that follows a quotation ('"...," said retired surgeon Ann Lee'):
+    the noun phrase right after the cue (an adverb or particle may come first)."""
+    if not _follows_quotation(cue, in_quote):
+        return None
+    return _np_at(cue.doc, cue.i + 1, cue.sent.end, in_quote)
+
+
+# Parts of speech a source's noun phrase is made of, read left to right from its first word.
+_NP_POS = frozenset({"DET", "ADJ", "PROPN", "NOUN", "NUM", "PRON", "PART"})
+
+
+def _np_at(doc: Doc, i: int, stop: int, in_quote: list[int]) -> SpacySpan | None:
+    """The noun phrase starting at token i (after an adverb or particle): its words up to the last
+    noun or name before a comma, verb, preposition or the sentence end."""
+    while i < stop and (doc[i].pos_ == "ADV" or doc[i].dep_ == "prt") and doc[i].ent_type_ == "":
+        i += 1
+    if i >= stop or in_quote[i] >= 0 or doc[i].pos_ not in _NP_POS | {"VERB"}:
+        return None
+    if doc[i].pos_ == "VERB" and doc[i].dep_ != "amod":
+        return None
+    if doc[i].pos_ == "PRON" and doc[i].lower_ not in PRONOUNS | _INDEFINITE_SOURCES:
+        return None  # 'who', 'that' after a quotation open a relative clause, not an attribution
+    last = -1
+    j = i
+    while j < stop and in_quote[j] < 0 and "\n" not in doc[j].text and (
+        doc[j].pos_ in _NP_POS or (doc[j].pos_ == "VERB" and doc[j].dep_ == "amod") or doc[j].ent_iob_ == "I"
+    ):
+        if doc[j].pos_ in ("PROPN", "NOUN", "PRON", "NUM") or doc[j].ent_iob_ == "I":
+            last = j
+        if doc[j].pos_ == "PRON" and doc[j].lower_ in PRONOUNS:
+            break  # 'said he', 'said she': a pronoun is a whole phrase
+        j += 1
+    if last < i:
+        return None
+    if last == i and doc[i].lower_ in _INDEFINITE_SOURCES and last + 2 < stop and doc[last + 1].lower_ == "of":
+        # 'one of the advisers': the phrase names who the one is
+        tail = _np_at(doc, last + 2, stop, in_quote)
+        if tail is not None:
+            last = tail.end - 1
+    return doc[i:last + 1]
+
+
+def _subject_after_quotation(cue: Token, in_quote: list[int]) -> SpacySpan | None:
+    """The noun phrase between a closing quotation mark and its cue ('"...," Ann Lee, 58, told
+    reporters'), allowing an apposition or a parenthesis between the phrase and the cue."""
+    doc = cue.doc
+    lo = max(cue.i - 30, 0)
+    k = cue.i - 1
+    while k >= lo and in_quote[k] < 0:
+        if "\n" in doc[k].text:
+            return None
+        k -= 1
+    if k < lo or k + 1 >= cue.i or _ends_sentence(doc, k + 1):
+        return None
+    start = k + 1
+    while start < cue.i and (doc[start].text in QUOTE_CHARS or doc[start].is_punct):
+        start += 1
+    mention = _np_at(doc, start, cue.i, in_quote)
+    if mention is None:
+        return None
+    gap = doc[mention.end:cue.i]
+    if len(gap) and not (gap[0].text in (",", "(") and gap[-1].text in (",", ")")) and not (
+        gap[0].pos_ == "ADP" and len(gap) <= 6 and not any(t.is_punct for t in gap)
+    ):
+        return None  # something else than an apposition or a short 'on the website' stands between
+    if any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "acl") for t in gap):
+        return None
+    return mention
+
+
+def _between_quotation_and_cue(found: SpacySpan, cue: Token, in_quote: list[int]) -> bool:
+    """Whether `found` sits where no subject of a cue following a quotation can be (before the mark)."""
+    return found.end <= cue.i and any(in_quote[k] >= 0 for k in range(found.end, cue.i))
+
+
 def _entity_head(token: Token) -> Token:
     """The last token of the entity holding `token` (its syntactic head in English names)."""
     doc = token.doc
@@ -700,24 +1101,67 @@ def _subject_through_parse(cue: Token) -> SpacySpan | bool | None:
     parse gave no answer."""
     token, steps = cue, 0
     while steps < 4:
-        subject = next((c for c in token.children if c.dep_ in ("nsubj", "csubj")), None)
+        subject = _nearest_subject(token, cue)
         if subject is None and token.dep_ != "xcomp":
             agent = next((c for c in token.children if c.dep_ == "agent"), None)
             if agent is not None:
                 subject = next((c for c in agent.children if c.dep_ == "pobj"), None)
             elif token is cue and any(c.dep_ == "nsubjpass" for c in token.children):
                 return None  # "they were asked to leave": the asker is not named
+        if subject is None and token is not cue and token.lemma_.lower() in _REPORTED_AS:
+            # 'Lee is quoted as saying', 'Lee was heard saying': the passive subject is the speaker
+            subject = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
         if subject is None and token.dep_ == "acl" and token.head.pos_ in ("NOUN", "PROPN"):
-            # 'a statement saying ...': the statement is the source's proxy; keep its noun phrase
-            return _noun_phrase(token.head)
+            return _source_of_message_noun(token.head, cue)
         if subject is not None:
-            if subject.lower_ in ("that", "which", "who") and token.dep_ == "relcl":
-                return _noun_phrase(token.head)
+            if subject.lower_ in RELATIVE_PRONOUNS:
+                # 'a spokesman who said': the local mention is "who"; its antecedent names it
+                return subject.doc[subject.i:subject.i + 1]
             return _noun_phrase(subject)
         if token.dep_ not in INHERIT_DEPS or token.head.i == token.i:
             return False
+        if _paragraph_break_between(cue, token.head):
+            return False  # the parser joined two paragraphs: the head verb is another statement
         token, steps = token.head, steps + 1
     return False
+
+
+def _source_of_message_noun(noun: Token, cue: Token) -> SpacySpan:
+    """The source of '<noun> saying ...': whoever issued the message when the clause says so ('she
+    released a statement saying', 'the campaign emailed supporters saying', 'sent a message to
+    supporters saying'), else the noun itself, standing for its unnamed author ('a statement from
+    the ministry saying')."""
+    verb = None
+    if noun.lemma_.lower() in SOURCE_NOUNS:
+        if noun.dep_ in ("dobj", "attr", "oprd"):
+            verb = noun.head
+    elif noun.dep_ in ("dobj", "dative"):
+        verb = noun.head  # the addressee of the verb
+    elif noun.dep_ == "pobj" and noun.head.lower_ == "to":
+        governor = noun.head.head
+        if governor.pos_ == "NOUN" and governor.lemma_.lower() in SOURCE_NOUNS and governor.dep_ in ("dobj", "attr"):
+            verb = governor.head
+        else:
+            verb = governor
+    if verb is not None and verb.pos_ in ("VERB", "AUX"):
+        issuer = _nearest_subject(verb, cue)
+        if issuer is not None:
+            if issuer.lower_ in RELATIVE_PRONOUNS:
+                return issuer.doc[issuer.i:issuer.i + 1]
+            return _noun_phrase(issuer)
+    return _noun_phrase(noun)
+
+
+def _paragraph_break_between(a: Token, b: Token) -> bool:
+    doc = a.doc
+    return any("\n" in doc[k].text for k in range(min(a.i, b.i), max(a.i, b.i)))
+
+
+def _nearest_subject(verb: Token, cue: Token) -> Token | None:
+    """The verb's subject in the cue's paragraph (the parser joins a dateline, a heading or the next
+    paragraph across a paragraph break); of several, the nearest to the verb."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj") and not _paragraph_break_between(c, cue)]
+    return min(subjects, key=lambda c: abs(c.i - verb.i)) if subjects else None
 
 
 def _noun_phrase(head: Token) -> SpacySpan:
@@ -741,6 +1185,12 @@ def _noun_phrase(head: Token) -> SpacySpan:
             last = max(last, child.right_edge.i)
         else:
             break
+    if head.lower_ in _INDEFINITE_SOURCES:
+        # 'one of the advisers', 'some of his aides': the partitive names the source
+        of = next((c for c in head.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
+        pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if pobj is not None:
+            last = max(last, _noun_phrase(pobj).end - 1)
     # keep entity names whole even if the parse split them
     if head.ent_iob_ in ("B", "I"):
         for ent_first in range(head.i, -1, -1):
@@ -760,18 +1210,35 @@ def _noun_phrase(head: Token) -> SpacySpan:
     return doc[first:last + 1]
 
 
-def _resolve_speaker(doc: Doc, mention: SpacySpan, marks: list[tuple[int, int]]) -> Speaker | None:
+def _resolve_speaker(doc: Doc, text: str, mention: SpacySpan, marks: list[tuple[int, int]]) -> Speaker | None:
     """Map a local source mention to a Speaker: pronoun and title antecedents, actor names."""
     head = mention.root
-    text = mention.text
+    mention_text = mention.text
     lower = head.lower_
-    if lower in PRONOUNS:  # personal pronouns; "some", "others", "many" keep their own text below
+    if lower in RELATIVE_PRONOUNS and len(mention) == 1:
+        antecedent = _antecedent_of_relative(head)
+        resolved = _resolve_speaker(doc, text, antecedent, marks) if antecedent is not None else None
+        if resolved is None:
+            return None
+        return Speaker(name=resolved.name, actor_id=resolved.actor_id, start=mention.start_char, end=mention.end_char)
+    if lower in PRONOUNS and lower not in _INDEFINITE_SOURCES:
+        # personal pronouns; "some", "others", "one of the aides" keep their own text below
         if lower in MALE or lower in FEMALE:
-            actor = _previous_actor(doc, mention.start_char, ("person",), marks=marks)
+            # a person of the pronoun's gender where the text says so, else the last person
+            actor = _previous_actor(doc, mention.start_char, ("person",), marks=marks,
+                                    gender="m" if lower in MALE else "f", text=text) or _previous_actor(
+                doc, mention.start_char, ("person",), marks=marks)
         elif lower in NONPERSON or lower in PLURAL:
-            actor = _previous_subject_actor(doc, head) or _previous_actor(
-                doc, mention.start_char, None, window=600, marks=marks
+            singular = lower in NONPERSON
+            actor = _previous_subject_actor(doc, head, singular=singular) or _previous_actor(
+                doc, mention.start_char, None, window=600, marks=marks, singular=singular
             )
+            if actor is None and singular:
+                # '"...," it read': a letter, an ad or a campaign named just before, not an actor
+                source = _previous_source_noun(head, marks)
+                if source is not None:
+                    return Speaker(name=_clean(source.text), actor_id=None, start=mention.start_char,
+                                   end=mention.end_char)
         else:
             actor = None
         if actor is None:
@@ -783,17 +1250,30 @@ def _resolve_speaker(doc: Doc, mention: SpacySpan, marks: list[tuple[int, int]])
         head_first -= 1
     actor = actor_at(doc, doc[head_first].idx, head.idx + len(head))
     if actor is None and lower in TITLE_NOUNS and mention[0].lower_ == "the" and head.ent_type_ == "":
-        actor = _titled_person(doc, lower, mention.start_char)
+        actor = _titled_person(doc, text, lower, mention.start_char)
         if actor is not None:
             return Speaker(name=actor.name, actor_id=actor.id, start=mention.start_char, end=mention.end_char)
     if actor is not None and getattr(actor, "kind", None) == "person":
         return Speaker(name=actor.name, actor_id=actor.id, start=mention.start_char, end=mention.end_char)
     if actor is None:
         actor = actor_at(doc, mention.start_char, mention.end_char)
-    name = _clean(text)
+    name = _clean(mention_text)
     if not name:
         return None
     return Speaker(name=name, actor_id=actor.id if actor else None, start=mention.start_char, end=mention.end_char)
+
+
+def _antecedent_of_relative(pronoun: Token) -> SpacySpan | None:
+    """The noun phrase a relative pronoun stands for: the head of its relative clause, else
+    the noun right before it ('an official who ... said' when the parser lost the clause)."""
+    clause = pronoun.head
+    while clause.dep_ == "conj" and clause.head.i != clause.i:
+        clause = clause.head  # '... whose district went for her but who suggested ...'
+    if clause.dep_ in ("relcl", "acl") and clause.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        return _noun_phrase(clause.head)
+    if pronoun.i > 0 and pronoun.doc[pronoun.i - 1].pos_ in ("NOUN", "PROPN"):
+        return _noun_phrase(pronoun.doc[pronoun.i - 1])
+    return None
 
 
 def _clean(text: str) -> str:
@@ -812,16 +1292,21 @@ def _inside(marks: list[tuple[int, int]], start: int) -> bool:
 
 def _previous_actor(
     doc: Doc, pos: int, kinds: Iterable[str] | None, window: int = 2000,
-    marks: list[tuple[int, int]] | None = None,
+    marks: list[tuple[int, int]] | None = None, singular: bool = False, gender: str | None = None,
+    text: str = "",
 ):
     """The actor whose mention ends last before `pos` (within `window` chars): of the kinds given,
-    or (kinds None) any actor that is not a person ("it", "they" stand for groups and states)."""
+    or (kinds None) any actor that is not a person ("it", "they" stand for groups and states; with
+    `singular`, for "it", not a group of people). With `gender` ("m"/"f", for "he"/"she"), a person
+    the text marks as of the other gender is skipped."""
     wanted = tuple(kinds) if kinds is not None else None
     best = None
     best_end = -1
     for actor in doc._.actors or []:
         kind = getattr(actor, "kind", None)
-        if (kind not in wanted) if wanted is not None else kind == "person":
+        if (kind not in wanted) if wanted is not None else (kind == "person" or (singular and kind == "group")):
+            continue
+        if gender is not None and _gender_of(text, actor) not in (None, gender):
             continue
         for mention in actor.mentions:
             if best_end < mention.end <= pos and pos - mention.end <= window:
@@ -833,9 +1318,41 @@ def _previous_actor(
     return best
 
 
-def _previous_subject_actor(doc: Doc, pronoun: Token):
+def _gender_of(text: str, actor) -> str | None:
+    """"m" or "f" when the text marks a person's gender: an honorific or a gendered role noun in a
+    mention, just before it ("Mrs. Lee", "the spokeswoman, Ann Lee") or in the actor's role; None
+    when it does not say, or says both."""
+    words: set[str] = set(_WORD.findall((actor.role or "").lower()))
+    for mention in actor.mentions:
+        # the mention itself and the one word before it ("Mrs. Lee", "spokeswoman Ann Lee")
+        before = _WORD.findall(text[max(0, mention.start - 16):mention.start].lower())
+        words.update(_WORD.findall(mention.text.lower()))
+        words.update(before[-1:])
+    male, female = bool(words & _MALE_WORDS), bool(words & _FEMALE_WORDS)
+    return "m" if male and not female else "f" if female and not male else None
+
+
+def _previous_source_noun(pronoun: Token, marks: list[tuple[int, int]]) -> SpacySpan | None:
+    """For "it": the last document or organisation noun phrase ("the letter", "a new ad", "the
+    company") that was a subject or object in this or the two previous sentences."""
+    doc = pronoun.doc
+    first = pronoun.sent.start
+    for _ in range(2):
+        if first == 0:
+            break
+        first = doc[first - 1].sent.start
+    for i in range(pronoun.i - 1, first - 1, -1):
+        token = doc[i]
+        if token.pos_ == "NOUN" and token.lemma_.lower() in SOURCE_NOUNS and token.tag_ != "NNS" and \
+                token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos") and not _inside(marks, token.idx):
+            return _noun_phrase(token)
+    return None
+
+
+def _previous_subject_actor(doc: Doc, pronoun: Token, singular: bool = False):
     """For "it"/"they": the non-person actor that was the subject of this or one of the two
-    previous sentences (subjects are the likeliest antecedents), latest first."""
+    previous sentences (subjects are the likeliest antecedents), latest first; for "it"
+    (`singular`) not a group of people."""
     sent = pronoun.sent
     first = sent.start
     for _ in range(2):
@@ -847,16 +1364,16 @@ def _previous_subject_actor(doc: Doc, pronoun: Token):
         if token.dep_ not in ("nsubj", "nsubjpass") or token.pos_ == "PRON":
             continue
         actor = actor_at(doc, token.idx, token.idx + len(token))
-        if actor is not None and getattr(actor, "kind", None) != "person":
+        kind = getattr(actor, "kind", None)
+        if actor is not None and kind != "person" and not (singular and kind == "group"):
             return actor
     return None
 
 
-def _titled_person(doc: Doc, title: str, pos: int):
+def _titled_person(doc: Doc, text: str, title: str, pos: int):
     """The last person actor before `pos` introduced with `title` next to a mention."""
     best = None
     best_end = -1
-    text = doc.text
     for actor in doc._.actors or []:
         if getattr(actor, "kind", None) != "person":
             continue
