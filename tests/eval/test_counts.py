@@ -58,6 +58,18 @@ def test_evaluate_small_set(tmp_path, qnlp):
     assert "baseline_killed_exact" in report.metrics
 
 
+def test_reporting_subset_leaves_out_pages_without_a_shooting_word(tmp_path, qnlp):
+    gold_dir = _write_gold(tmp_path)
+    with (gold_dir / "gva_news_articles.jsonl").open("a") as f:
+        f.write(json.dumps({"incident_id": "1", "doc_id": "d", "dct": "2016-05-08", "title": "t",
+                            "text": "Sign in to your account to keep reading this story."}) + "\n")
+    gold = load_gold([gold_dir])
+    assert [g["reporting"] for g in gold] == [True, True, False]
+    metrics = evaluate([gold_dir], qnlp).metrics
+    assert metrics["articles"] == 3 and metrics["reporting_articles"] == 2
+    assert metrics["reporting_killed_exact"] == 1.0 and metrics["killed_exact"] < 1.0
+
+
 @pytest.mark.slow
 def test_counts_floor(qnlp):
     path = GOLD / "gva_casualties"

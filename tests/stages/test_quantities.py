@@ -169,3 +169,87 @@ def test_seed_quantities(nlp, seed_text):
         assert hits, item
         if "place_geonameid" in item and doc._.places:
             assert any(q.place is not None and q.place.geonameid == item["place_geonameid"] for q in hits), item
+
+
+# -- issue 8, second round: PDF artefacts, housing gapping, camps, GVA singles ---------------------------------
+
+@pytest.mark.parametrize(("text", "category", "value", "low"), [
+    ("Officials said at least140,000 people were displaced by the floods.", "displaced", 140_000, 140_000),
+    ("Some 30,000 residents hadevacuated before the storm arrived.", "evacuated", 30_000, None),
+    ("About 96,000 peoplebetween the two rivers were displaced.", "displaced", 96_000, None),
+])
+def test_words_run_together_in_pdf_text(qnlp, text, category, value, low):
+    q = only(run(qnlp, text), category)
+    assert (q.value, q.low) == (value, low)
+
+
+def test_homes_take_the_housing_word_not_the_nearer_casualty_word(qnlp):
+    doc = run(qnlp, "Officials said one person was killed, three were wounded and 150 houses destroyed.")
+    q = only(doc, "destroyed")
+    assert q.value == 150 and q.unit == "homes"
+
+
+def test_bare_number_after_homes_counts_homes(qnlp):
+    doc = run(qnlp, "About 1,800 houses were completely destroyed and 3,400 partially damaged.")
+    q = only(doc, "damaged")
+    assert q.value == 3400 and q.unit == "homes"
+
+
+@pytest.mark.parametrize(("text", "category", "term", "value"), [
+    ("Around 12,000 people are living in collective sites near the capital.", "displaced", "in camps", 12_000),
+    ("Soldiers moved 8,000 villagers to higher ground as the river rose.", "evacuated", "evacuated", 8_000),
+    ("Over 7,000 people crossed the border into the neighbouring country last week.", "displaced", "displaced",
+     7_000),
+    ("The cyclone left 80,000 people without homes.", "displaced", "homeless", 80_000),
+    ("The floods inundated 2,000 homes in the delta.", "damaged", "partially destroyed housing", 2_000),
+    ("The storm forced more than 5,000 people to evacuate their homes.", "evacuated", "evacuated", 5_000),
+    ("The number of people displaced by the fighting has reached 61,000.", "displaced", "displaced", 61_000),
+])
+def test_displacement_phrasings(qnlp, text, category, term, value):
+    q = only(run(qnlp, text), category)
+    assert (q.term, q.value) == (term, value)
+
+
+def test_number_of_up_to_is_a_bare_count(qnlp):
+    q = only(run(qnlp, "A further number of up to 4,000 are besieged in the old town."), "trapped")
+    assert q.high == 4000 and q.unit == "people"
+
+
+@pytest.mark.parametrize("text", [
+    "The victim, a father of three, was shot dead on Sunday.",
+    "Families stayed in 11 evacuation centers after the flood.",
+])
+def test_more_non_counts_stay_out(qnlp, text):
+    values = {q.value for q in run(qnlp, text)._.quantities}
+    assert not values & {3, 11}
+
+
+def test_trigger_inside_another_nouns_relative_clause_is_not_ours(qnlp):
+    doc = run(qnlp, "Two men accused in a shooting that killed a teenager appeared in court on Monday.")
+    assert not [q for q in doc._.quantities if q.category == "killed" and q.value == 2]
+
+
+@pytest.mark.parametrize(("text", "killed", "injured"), [
+    ("A man died and his friend was hurt after a shooting on Elm Street.", 1, 1),
+    ("Police said a man fatally shot his girlfriend before killing himself.", 2, 0),
+    ("The suspect was shot by officers and later died at a hospital.", 1, 0),
+    ("A woman suffered a gunshot wound to the arm on Friday night.", 0, 1),
+    ("A boy is recovering after being shot in the hand.", 0, 1),
+    ("Deputies found a deceased man inside the home.", 1, 0),
+    ("The shooting claimed the life of a young father.", 1, 0),
+])
+def test_article_totals_without_numbers(qnlp, text, killed, injured):
+    assert article_totals(run(qnlp, text)) == {"killed": killed, "injured": injured}
+
+
+def test_article_totals_with_a_death_do_not_count_the_dead_victims_wound_as_injured(qnlp):
+    doc = run(qnlp, "A teenager was shot on Monday. He suffered a gunshot wound to the chest and died at the scene.")
+    assert article_totals(doc) == {"killed": 1, "injured": 0}
+
+
+def test_article_totals_read_the_lead_not_the_background(qnlp):
+    lead = "A man was wounded in a shooting on Friday night. "
+    filler = "Police are asking witnesses to come forward. " * 6
+    doc = run(qnlp, lead + filler + "In all, 40 people were wounded in the city this year.")
+    assert sorted(q.value for q in doc._.quantities if q.category == "injured") == [1, 40]
+    assert article_totals(doc)["injured"] == 1

@@ -23,6 +23,8 @@ counted noun. See docs/stages/quantities.md.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -74,6 +76,7 @@ TRIGGERS: dict[str, tuple[str, str, bool]] = {
     **{w: ("displaced", "homeless", False) for w in ("homeless",)},
     **{w: ("displaced", "relocated", False) for w in ("relocate", "relocated", "resettle", "resettled",
                                                        "resettlement", "relocation")},
+    "migrate": ("displaced", "relocated", True),
     **{w: ("evacuated", "evacuated", False) for w in ("evacuate", "evacuated", "evacuee", "evacuation")},
     **{w: ("arrested", "arrested", False) for w in ("arrest", "arrested", "detain", "detained", "detention",
                                                      "detainee", "apprehend", "jail", "jailed", "imprison",
@@ -84,6 +87,10 @@ TRIGGERS: dict[str, tuple[str, str, bool]] = {
     **{w: ("destroyed", "destroyed housing", False) for w in ("destroy", "destroyed", "flatten", "raze",
                                                                "collapse", "wash")},
     **{w: ("damaged", "partially destroyed housing", False) for w in ("damage", "damaged")},
+    # "300 houses were flooded / inundated / submerged": damaged, not (yet) destroyed
+    **{w: ("damaged", "partially destroyed housing", False) for w in ("flood", "inundate", "submerge")},
+    "sweep": ("destroyed", "destroyed housing", False),  # "swept away"
+    "refuge": ("displaced", "sheltered", False),  # "took refuge in schools"
     **{w: ("destroyed", "destroyed housing", False) for w in (
         "destruction", "burn", "burned", "burnt", "torch", "demolish", "demolition", "bury", "level", "gut")},
     **{w: ("trapped", "trapped", False) for w in ("siege",)},
@@ -95,7 +102,8 @@ LEAVE_GOVERNORS: dict[str, tuple[str, str, bool]] = {
     "compel": ("displaced", "fled", False),
 }
 # Triggers that count victims only as verbs ("murdered two men", not "murder charges").
-VERB_ONLY = frozenset({"murder", "execute", "capture", "jail", "level", "gut", "wash", "hit", "strike"})
+VERB_ONLY = frozenset({"murder", "execute", "capture", "jail", "level", "gut", "wash", "hit", "strike", "flood",
+                       "sweep"})
 FORCE_VERBS = frozenset({"force", "drive", "chase", "push", "compel", "oblige", "uproot"})
 KILL_WORDS = frozenset({"kill", "killed", "die", "dead", "death", "fatally", "fatal", "perish", "murder"})
 INJURE_WORDS = frozenset({"wound", "wounded", "injure", "injured", "hurt", "hospitalize", "hospitalized",
@@ -104,6 +112,24 @@ CASUALTY_CATEGORIES = frozenset({"casualties"})
 HOUSING_CATEGORIES = frozenset({"destroyed", "damaged"})
 # "in camps" / "in relief camps": counts of people living in a camp are displacement figures.
 CAMP_WORDS = frozenset({"camp", "camps"})
+# Sites that are camps by another name in humanitarian reporting ("collective sites", "IDP settlements")
+# and the shelters of an evacuation ("evacuation centres"); the modifier makes the noun a camp.
+CAMP_SITES = frozenset({"site", "centre", "center", "settlement", "shelter", "facility"})
+CAMP_MODIFIERS = frozenset({"collective", "displacement", "idp", "idps", "relief", "transit", "informal",
+                            "spontaneous", "protection"})
+SHELTER_MODIFIERS = frozenset({"evacuation", "emergency", "temporary"})
+BORDER_NOUNS = frozenset({"border", "borders", "frontier"})
+# "moved 8,000 villagers to safety / to higher ground / to evacuation centres": an evacuation
+MOVE_VERBS = frozenset({"move", "transfer", "shift", "take", "bring", "ferry", "airlift", "bus"})
+SAFE_PLACES = frozenset({"safety", "shelter", "centre", "center", "camp", "site"})
+SAFE_MODIFIERS = frozenset({"safe", "safer", "high", "higher", "temporary", "evacuation"})
+# Leaving one's home is displacement ("2,000 families abandoned their villages"); leaving a shop is not.
+ABANDON_VERBS: dict[str, tuple[str, str, bool]] = {
+    "leave": ("displaced", "fled", False), "abandon": ("displaced", "fled", False),
+    "desert": ("displaced", "fled", False), "vacate": ("evacuated", "evacuated", False),
+}
+HOME_PLACES = frozenset({"home", "house", "village", "town", "city", "land", "neighbourhood", "neighborhood",
+                         "district", "settlement", "island", "region", "area"})
 
 PEOPLE_NOUNS = _words("""
 hunter hunters motorist motorists pedestrian pedestrians cyclist cyclists clerk clerks cashier cashiers owner
@@ -140,7 +166,25 @@ residence residences housing structure structures flat flats tent tents shack sh
 """)
 # Suffixes of English agent nouns ("protesters", "Palestinians", "journalists").
 PEOPLE_SUFFIXES = ("ers", "ors", "ists", "ians", "ants", "ents", "ees", "men", "ites", "ese", "ish")
+# Common nouns with those suffixes that are not people ("11 evacuation centers", "three incidents").
+NOT_PEOPLE = _words("""
+centers centres shelters quarters headquarters waters floodwaters helicopters trailers containers letters papers
+numbers matters corridors floors doors sectors factors computers towers rivers borders orders tractors reactors
+meters metres liters litres kilometers kilometres centimeters millimeters offers layers disasters chambers
+barriers clusters markers posters transfers answers filters registers counters tankers scooters motors vectors
+errors mirrors elevators generators
+incidents events accidents agreements settlements apartments departments documents moments comments statements
+payments segments fragments treatments instruments governments parliaments tournaments amendments assessments
+developments investments arrangements elements shipments compartments basements pavements judgments judgements
+indictments sentiments experiments regiments
+plants restaurants grants variants pants implants
+trees fees degrees committees
+""")
 PARTITIVE_PRONOUNS = frozenset({"them", "us", "whom", "those", "these"})
+# "his wife was shot", "killed her husband": a possessive names one person as "a" does
+POSSESSIVES = frozenset({"his", "her", "their"})
+PARENT_NOUNS = frozenset({"father", "mother", "parent", "dad", "mom", "mum", "grandfather", "grandmother",
+                          "grandparent"})
 # Nouns a number in front of which is not a head count.
 TOTAL_NOUNS = frozenset({"total", "number", "toll", "group", "tally", "count", "figure"})
 
@@ -241,15 +285,16 @@ class QuantitiesStage:
         while i < n:
             token = doc[i]
             lower = token.lower_
-            if token.like_num or lower in NUMBER_WORDS or lower in ZERO_WORDS or (
+            glued = None if token.like_num else _glued_number(token)
+            if token.like_num or lower in NUMBER_WORDS or lower in ZERO_WORDS or glued is not None or (
                     lower in ARTICLES and i + 1 < n and doc[i + 1].lower_ in _ARTICLE_NUMBERS) or (
                     lower in PHRASE_STARTERS and _next_word(doc, i).lower_ in SCALES):
-                end_i = self._number_end(doc, i)
+                end_i = self._number_end(doc, i, glued=glued is not None)
                 if end_i > i and _starts_range(doc, i, end_i):
                     i = end_i  # "between 20 and 30": the second number reads the range
                     continue
                 if end_i > i:
-                    count = self._count_at(doc, i, end_i, seen_sents)
+                    count = self._count_at(doc, i, end_i, seen_sents, glued)
                     if count is not None:
                         counts.append(count)
                     i = end_i
@@ -257,17 +302,18 @@ class QuantitiesStage:
             i += 1
         counts.extend(self._singulars(doc, counts))
         counts.extend(_multiples(doc))
+        counts.extend(_suicides(doc))
         counts.sort(key=lambda c: c.start)
         counts = self._merge(counts)
         return [self._to_quantity(doc, c) for c in counts]
 
-    def _number_end(self, doc: Doc, i: int) -> int:
+    def _number_end(self, doc: Doc, i: int, *, glued: bool = False) -> int:
         """The end (exclusive token index) of the number phrase starting at token i, or i if none."""
         n = len(doc)
         lower = doc[i].lower_
         if lower in ZERO_WORDS:
             return i + 2 if lower == "no" and i + 1 < n and doc[i + 1].lower_ == "one" else i + 1
-        j = i
+        j = i + 1 if glued else i  # "least140,000": the token holds the number after its qualifier
         while j < n and _continues_number(doc, i, j):
             j += 1
         while j > i and (doc[j - 1].lower_ in ARTICLES or doc[j - 1].lower_ in PHRASE_STARTERS):
@@ -275,9 +321,12 @@ class QuantitiesStage:
         return j
 
     def _count_at(self, doc: Doc, i: int, end_i: int,
-                  seen_sents: dict[int, list[tuple[Token, tuple[str, str, bool]]]]) -> _Count | None:
+                  seen_sents: dict[int, list[tuple[Token, tuple[str, str, bool]]]],
+                  glued: tuple[str, str] | None = None) -> _Count | None:
         phrase = doc[i:end_i]
         words = [t.lower_ for t in phrase]
+        if glued is not None:
+            words[0] = glued[1]
         first = phrase[0]
         zero = words[0] in ZERO_WORDS
         if zero:
@@ -295,6 +344,9 @@ class QuantitiesStage:
         if not zero and not self._looks_like_count(doc, i, end_i, words):
             return None
         noun, unit = self._counted_noun(last, zero)
+        following = _next_word(doc, end_i - 1)
+        if following.i >= end_i and _glued_unit(following):
+            noun, unit = following, _unit_of(following)  # "96,000 peoplebetween": PDF text run together
         if unit is None:
             return None
         if noun is not None and noun.pos_ == "PROPN" and i > 0 and doc[i - 1].pos_ == "PROPN":
@@ -318,17 +370,21 @@ class QuantitiesStage:
         if triggers is None:
             triggers = _sentence_triggers(sent)
             seen_sents[sent.start] = triggers
-        found = self._nearest_trigger(anchor, noun, triggers, bare=noun is None)
+        if noun is None and any(_unit_of(t) == "homes" for t in doc[sent.start:i]):
+            # "1,800 houses were destroyed and 3,400 damaged": a bare number after homes may count homes
+            found = self._nearest_trigger(anchor, noun, triggers, None)
+            if found is not None and found[1][0] in HOUSING_CATEGORIES:
+                unit = "homes"
+            elif found is not None:
+                found = self._nearest_trigger(anchor, noun, triggers, unit)
+        else:
+            found = self._nearest_trigger(anchor, noun, triggers, unit)
         if found is None:
             return None
         trig_token, (category, term, _) = found
         if zero and category not in {"killed", "injured", "casualties", "missing", "arrested"}:
             return None
         if zero and noun is None and words == ["no"]:
-            return None
-        if unit == "homes" and category not in HOUSING_CATEGORIES | {"affected", "evacuated"}:
-            return None
-        if category in HOUSING_CATEGORIES and unit == "people":
             return None
         category, term = _refine(trig_token, category, term, anchor)
         if category == "casualties" and end_i < len(doc) and doc[end_i].lower_ == "fatally":
@@ -337,11 +393,11 @@ class QuantitiesStage:
         approximate = vague
         bound = "vague" if vague else "exact"
         # qualifiers and ranges
-        qual = _qualifier(doc, i)
+        qual = _qualifier(doc, i, glued[0] if glued is not None else None)
         start_i = i
         if qual is not None:
             kind, qlen = qual
-            start_i = i - qlen
+            start_i = i - qlen + (1 if glued is not None else 0)
             if kind == "low":
                 bound = "low"
             elif kind == "high":
@@ -375,6 +431,8 @@ class QuantitiesStage:
             prev = doc[i - 1]
             if prev.lower_ in LABEL_WORDS or prev.text in {"$", "£", "€", "#", "¥"}:
                 return False
+            if prev.lower_ == "of" and i > 1 and doc[i - 2].lower_ in PARENT_NOUNS:
+                return False  # "a father of three": his children, not a count of victims
             # "Barbee, 15," / "(15)": an age in apposition
             if prev.text in {",", "("} and len(words) == 1 and i > 1 and doc[i - 2].pos_ in {"PROPN", "NOUN"} \
                     and end_i < len(doc) and doc[end_i].text in {",", ")", ".", ";"} and first.like_num:
@@ -424,14 +482,25 @@ class QuantitiesStage:
             if counted is not None:
                 return counted, _unit_of(counted)
             return None, "people"
-        return noun, _unit_of(noun)
+        unit = _unit_of(noun)
+        if unit is None and noun.tag_ == "VBG":
+            return None, "people"  # "at least 175,500 staying in shelters": the parser hung the number on the verb
+        return noun, unit
 
     def _nearest_trigger(self, anchor: Token, noun: Token | None,
                          triggers: list[tuple[Token, tuple[str, str, bool]]],
-                         bare: bool) -> tuple[Token, tuple[str, str, bool]] | None:
+                         unit: str | None) -> tuple[Token, tuple[str, str, bool]] | None:
+        """The category word nearest in the tree that can describe this unit: homes are destroyed,
+        damaged, affected or evacuated; people are not destroyed ("one was killed, three wounded and
+        150 houses destroyed": the houses take "destroyed", not the nearer "wounded")."""
+        if unit == "homes":
+            triggers = [t for t in triggers if t[1][0] in HOUSING_CATEGORIES | {"affected", "evacuated"}]
+        elif unit == "people":
+            triggers = [t for t in triggers if t[1][0] not in HOUSING_CATEGORIES]
         if not triggers:
             return None
         path = _ancestors(anchor)
+        own = frozenset({anchor.i} if noun is None else {anchor.i, noun.i})
         # "according to one official", "one witness said": the count names a source, not a victim
         for idx in path:
             word = anchor.doc[idx]
@@ -444,7 +513,7 @@ class QuantitiesStage:
                 # "12 deaths" counts itself; "two victims ... died": the verb says more than the noun
                 dist = 1.25 if info[2] else 0.0
             else:
-                dist = _tree_distance(path, trig)
+                dist = _tree_distance(path, trig, own)
                 if dist is None:
                     continue
             if info[2]:
@@ -475,10 +544,11 @@ class QuantitiesStage:
                         continue
                     if not _singular_person(person):
                         continue
-                    det = next((c for c in person.children if c.dep_ == "det"), None)
+                    det = next((c for c in person.children if c.dep_ == "det" or (
+                        c.dep_ == "poss" and c.lower_ in POSSESSIVES)), None)
                     if det is None and person is not child and first_det is not None:
                         det = first_det  # "a boy and 20-year-old man were shot": the article covers both
-                    if det is None or det.lower_ not in {"a", "an"} or any(
+                    if det is None or det.lower_ not in {"a", "an", *POSSESSIVES} or any(
                             c.dep_ == "nummod" for c in person.children):
                         continue
                     if person is child:
@@ -563,6 +633,35 @@ def _multiples(doc: Doc) -> Iterable[_Count]:
                      approximate=False, unit="people", bound="exact", sent_i=token.sent.start, anchor=last)
 
 
+REFLEXIVES = frozenset({"himself", "herself"})
+
+
+def _suicides(doc: Doc) -> Iterable[_Count]:
+    """'killing himself', 'turned the gun on herself', 'took his own life': the shooter died (1 killed)."""
+    for token in doc:
+        if token.lower_ in REFLEXIVES:
+            verb = token.head
+            if token.dep_ == "dobj" and verb.lemma_ in {"kill", "shoot"} and (
+                    verb.lemma_ == "kill" or any(c.lower_ == "fatally" for c in verb.children)):
+                pass  # "killing himself", "fatally shot himself"
+            elif token.dep_ == "pobj" and verb.lower_ == "on" and verb.head.lemma_ == "turn" and any(
+                    c.dep_ == "dobj" and c.lemma_ in {"gun", "weapon", "rifle", "handgun", "pistol"}
+                    for c in verb.head.children):
+                pass  # "turned the gun on himself"
+            else:
+                continue
+        elif token.lemma_ == "life" and token.dep_ == "dobj" and token.head.lemma_ == "take" and any(
+                c.lower_ == "own" for c in token.children):
+            pass  # "took his own life"
+        else:
+            continue
+        if any(c.dep_ == "neg" or c.tag_ == "MD" for c in token.head.children):
+            continue  # "threatened to kill himself", "would kill himself"
+        yield _Count(start=token.idx, end=token.idx + len(token.text), category="killed", term="suicide", value=1,
+                     low=None, high=None, approximate=False, unit="people", bound="exact",
+                     sent_i=token.sent.start, anchor=token)
+
+
 def _number_of(number: Token) -> Token | None:
     """'the number of displaced families is estimated to be 349' -> 'families' (what 349 counts)."""
     token = number
@@ -574,7 +673,9 @@ def _number_of(number: Token) -> Token | None:
             if child.dep_ in {"nsubj", "nsubjpass"} and child.lemma_ in {"number", "total", "count", "tally"}:
                 for prep in child.children:
                     if prep.dep_ == "prep" and prep.lower_ == "of":
-                        return next((g for g in prep.children if g.dep_ == "pobj"), None)
+                        counted = next((g for g in prep.children if g.dep_ == "pobj"), None)
+                        # "a number of up to 30,000 are besieged": the number itself, people
+                        return None if counted is not None and counted.i == number.i else counted
                 return None
     return None
 
@@ -604,7 +705,7 @@ def _unit_of(noun: Token) -> str | None:
     if lower in PEOPLE_NOUNS or lemma in PEOPLE_NOUNS or lower in PARTITIVE_PRONOUNS:
         return "people"
     if noun.ent_type_ in {"NORP"} or (noun.pos_ == "NOUN" and lower.endswith(PEOPLE_SUFFIXES)
-                                      and lower not in MEASURE_WORDS):
+                                      and lower not in MEASURE_WORDS and lower not in NOT_PEOPLE):
         return "people"
     if lower.startswith(_GLUED_PREFIXES):  # "peoplebetween": words run together in PDF text
         return _GLUED_UNITS[next(p for p in _GLUED_PREFIXES if lower.startswith(p))]
@@ -632,19 +733,101 @@ def _sentence_triggers(sent: Span) -> list[tuple[Token, tuple[str, str, bool]]]:
             found.append((token.head, ("killed", "killed", False)))  # "claimed the lives of 12 people"
         elif token.lower_ in CAMP_WORDS:
             found.append((token, ("displaced", "in camps", True)))
+        elif token.lemma_ in CAMP_SITES and token.pos_ == "NOUN":
+            modifiers = {c.lower_ for c in token.children if c.dep_ in {"amod", "compound"}}
+            if modifiers & CAMP_MODIFIERS:
+                found.append((token, ("displaced", "in camps", True)))  # "living in collective sites"
+            elif modifiers & SHELTER_MODIFIERS:
+                found.append((token, ("displaced", "sheltered", True)))  # "staying in evacuation centres"
+        elif token.lemma_ == "need" and token.pos_ == "NOUN" and token.head.lower_ == "in":
+            found.append((token, ("affected", "in need", True)))  # "140,000 people in need of assistance"
+        elif token.lower_ == "without" and any(c.dep_ == "pobj" and c.lemma_ in {"home", "house", "shelter", "roof"}
+                                               for c in token.children):
+            found.append((token, ("displaced", "homeless", False)))  # "left 80,000 people without homes"
+        elif token.lemma_ == "cross" and _crosses_border(token):
+            found.append((token, ("displaced", "displaced", False)))  # "52,000 people crossed the border"
+        elif token.lemma_ in MOVE_VERBS and _to_safety(token):
+            found.append((token, ("evacuated", "evacuated", False)))  # "moved 8,000 villagers to higher ground"
+        elif (glued := _glued_trigger(token)) is not None:
+            found.append((token, glued))  # "hadevacuated", "fledShirqat": PDF text run together
         elif token.lemma_ in FORCE_VERBS and _from_homes(token):
-            found.append((token, ("displaced", "fled", False)))
+            if any(c.dep_ in {"xcomp", "advcl"} and c.lemma_ == "evacuate" for c in token.children):
+                found.append((token, ("evacuated", "evacuated", False)))  # "forced 2,000 people to evacuate"
+            else:
+                found.append((token, ("displaced", "fled", False)))
         elif token.lemma_ == "lose" and any(c.dep_ == "dobj" and c.lemma_ in {"home", "house"} for c in token.children):
             found.append((token, ("displaced", "homeless", False)))
+        elif token.lemma_ in ABANDON_VERBS and any(c.dep_ == "dobj" and c.lemma_ in HOME_PLACES
+                                                   for c in token.children):
+            found.append((token, ABANDON_VERBS[token.lemma_]))  # "had to leave their homes"
     return found
 
 
-def _from_homes(verb: Token) -> bool:
-    """'forced 2,500 people out of their homes', 'drove thousands from their villages'."""
+_QUALIFIER_ENDS = "|".join(sorted({seq[-1] for table in (LOW_QUALIFIERS, HIGH_QUALIFIERS, APPROX_QUALIFIERS)
+                                   for seq in table if seq[-1].isalpha()}, key=len, reverse=True))
+# "least140,000", "Around1.6": a qualifier word run together with a number (text extracted from PDFs)
+_GLUED_NUMBER = re.compile(rf"^({_QUALIFIER_ENDS})(\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)$", re.IGNORECASE)
+# "hadevacuated", "newdisplacements" (a short word before a trigger); "fledShirqat" (a name after it)
+_GLUED_BEFORE = re.compile(r"^(had|have|has|were|was|been|being|are|is|and|new|newly|also|the)([a-z]{4,})$")
+_GLUED_AFTER = re.compile(r"^([a-z]{3,})[A-Z][a-z]+$")
+
+
+def _glued_number(token: Token) -> tuple[str, str] | None:
+    """('least', '140,000') for the token 'least140,000', else None."""
+    if not token.text[-1:].isdigit():
+        return None
+    match = _GLUED_NUMBER.match(token.text)
+    return (match.group(1).lower(), match.group(2)) if match else None
+
+
+def _glued_trigger(token: Token) -> tuple[str, str, bool] | None:
+    """The category of a trigger word run together with a neighbour ('hadevacuated', 'fledShirqat')."""
+    if len(token.text) < 7 or not token.is_alpha:
+        return None
+    match = _GLUED_BEFORE.match(token.text) or _GLUED_AFTER.match(token.text)
+    if match is None:
+        return None
+    word = match.group(2) if match.re is _GLUED_BEFORE else match.group(1)
+    return TRIGGERS.get(word) or (TRIGGERS.get(word[:-1]) if word.endswith("s") else None)
+
+
+def _glued_unit(token: Token) -> bool:
+    """'peoplebetween', 'familiesthat': a unit noun run together with the next word."""
+    lower = token.lower_
+    return lower.startswith(_GLUED_PREFIXES) and lower not in PEOPLE_NOUNS and lower not in HOME_NOUNS and (
+        lower not in HOUSEHOLD_NOUNS) and len(lower) > len(next(p for p in _GLUED_PREFIXES if lower.startswith(p)))
+
+
+def _crosses_border(verb: Token) -> bool:
+    """'crossed the border', 'crossed into Uganda': people leaving their country."""
     for child in verb.children:
+        if child.dep_ == "dobj" and child.lower_ in BORDER_NOUNS:
+            return True
+        if child.dep_ == "prep" and child.lower_ in {"into", "over"} and any(
+                g.ent_type_ == "GPE" or g.lower_ in BORDER_NOUNS for g in child.children):
+            return True
+    return False
+
+
+def _to_safety(verb: Token) -> bool:
+    """'to safety', 'to higher ground', 'to evacuation centres' after a verb of moving."""
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ == "to":
+            for place in child.children:
+                if place.dep_ == "pobj" and (place.lemma_ in SAFE_PLACES or any(
+                        m.lower_ in SAFE_MODIFIERS for m in place.children if m.dep_ in {"amod", "compound"})):
+                    return True
+    return False
+
+
+def _from_homes(verb: Token) -> bool:
+    """'forced 2,500 people out of their homes', 'drove thousands from their villages' (the parser may
+    hang "from their homes" on the object)."""
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    for child in (*verb.children, *(g for o in objects for g in o.children)):
         if child.dep_ == "prep" and child.lower_ in {"from", "out"}:
             for grand in child.subtree:
-                if grand.lemma_ in {"home", "house", "village", "town", "land", "area", "city"}:
+                if grand.lemma_ in HOME_PLACES:
                     return True
         if child.dep_ in {"xcomp", "advcl"} and child.lemma_ in {"flee", "leave", "abandon", "evacuate"}:
             return True
@@ -665,13 +848,18 @@ def _ancestors(token: Token) -> dict[int, float]:
     return path
 
 
-def _tree_distance(path: dict[int, float], other: Token) -> float | None:
+def _tree_distance(path: dict[int, float], other: Token, own: frozenset[int] = frozenset()) -> float | None:
+    """Edges from `other` up to the anchor's ancestor path; None when the trigger describes another noun
+    through a relative clause ("two men accused in a shooting that killed a girl": "killed" belongs to
+    "shooting", not to "two men"); `own` holds the anchor and the counted noun, whose clauses are ours."""
     dist = 0.0
     token = other
     for _ in range(8):
         if token.i in path:
             return dist + path[token.i]
         if token.head.i == token.i:
+            return None
+        if own and token.dep_ in {"relcl", "acl"} and token.head.i not in own and token.head.pos_ == "NOUN":
             return None
         if token.pos_ not in {"ADP", "AUX", "PART"}:
             dist += 1
@@ -700,16 +888,17 @@ def _refine(trigger: Token, category: str, term: str, anchor: Token) -> tuple[st
     return category, term
 
 
-def _qualifier(doc: Doc, i: int) -> tuple[str, int] | None:
-    """The qualifier right before token i: ("low"|"high"|"approx", its length in tokens)."""
-    before = [t.lower_ for t in doc[max(0, i - 4):i]]
+def _qualifier(doc: Doc, i: int, glued: str | None = None) -> tuple[str, int] | None:
+    """The qualifier right before token i: ("low"|"high"|"approx", its length in tokens); `glued` is a
+    qualifier word run together with the number ("least" of "at least140,000"), counted as one token."""
+    before = [t.lower_ for t in doc[max(0, i - 4):i]] + ([glued] if glued else [])
     for kind, table in (("high", HIGH_QUALIFIERS), ("low", LOW_QUALIFIERS), ("approx", APPROX_QUALIFIERS)):
         for seq in table:
             if len(seq) <= len(before) and tuple(before[len(before) - len(seq):]) == seq:
                 # "as high as" may stand after "might be": the same bound
                 return kind, len(seq)
     # "a total of 42": no bound, but the span starts at "a total of"
-    if len(before) >= 3 and tuple(before[-3:]) == ("a", "total", "of"):
+    if not glued and len(before) >= 3 and tuple(before[-3:]) == ("a", "total", "of"):
         return "exact", 3
     return None
 
@@ -866,35 +1055,53 @@ def _source_from(doc: Doc, head: Token) -> dict:
 
 # -- article totals -----------------------------------------------------------------------------------------
 
-DEATH_EVIDENCE = frozenset({"pass", "kill", "killed", "die", "dead", "murder", "slay", "perish", "fatally", "fatal",
-                            "deadly", "death", "succumb"})
+# How many sentences of an article (a headline or a dateline line counts as one) report its incident.
+LEAD_SENTENCES = 6
+DEATH_EVIDENCE = frozenset({"pass", "life", "deceased", "kill", "killed", "die", "dead", "murder", "slay", "perish",
+                            "fatally", "fatal", "deadly", "death", "succumb"})
 INJURY_EVIDENCE = frozenset({"wound", "wounded", "injure", "injured", "hurt", "hospitalize", "hospitalized",
-                             "shoot", "shot", "graze", "struck", "strike", "hit"})
-INJURY_STRONG = frozenset({"wound", "wounded", "injure", "injured", "hurt", "hospitalize", "hospitalized"})
+                             "shoot", "shot", "graze", "struck", "strike", "hit", "injury", "recover"})
+# "fatal injuries", "a mortal wound": the wound of someone who died, not someone hurt
+FATAL_MODIFIERS = frozenset({"fatal", "mortal", "deadly", "lethal"})
+# "suffered a gunshot wound", "sustained injuries": the subject is the one hurt
+SUFFER_VERBS = frozenset({"suffer", "sustain", "receive"})
+# Verbs whose subject is the victim ("he died", "she is recovering from her wounds").
+PATIENT_SUBJECT_VERBS = frozenset({"die", "perish", "succumb", "recover", *SUFFER_VERBS})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "they", "them", "i", "we", "you", "himself", "herself",
                               "themselves"})
 
 
-def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: str = "first") -> dict[str, int]:
+def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: str = "first",
+                   lead_sentences: int = LEAD_SENTENCES) -> dict[str, int]:
     """How many people the article says were killed and injured in what it reports, as one figure each.
 
     Why a separate reading: a local report often names no number ("a man was shot and killed"; "he
-    died at the hospital"); its count is the largest stated figure, else one for each indefinite person
-    killed or hurt ("a woman was also wounded"), else one when someone is said to have died. Injured
-    falls back to the people shot minus the dead ("four people were shot, one fatally").
+    died at the hospital"). The article's figure is the first stated figure of the category within the
+    first `lead_sentences` sentences (news puts the incident first; later paragraphs bring earlier
+    incidents and yearly tallies), and at least the number of distinct indefinite persons ("a man and a
+    woman were shot") in the first sentence that names any, else one when someone is said to have died.
+    Injured falls back to the people shot minus the dead ("four people were shot, one fatally").
     """
     quantities = doc._.quantities if quantities is None else quantities
     explicit: dict[str, list[int]] = {}
-    singles: dict[str, set[str]] = {}
+    singles: dict[str, dict[int, set[str]]] = {}
     partitives: dict[str, list[int]] = {}
+    sent_starts = [sent.start_char for sent in doc.sents] if quantities else []
     for q in quantities or []:
         figure = q.value if q.value is not None else q.low if q.low is not None else q.high
         if figure is None or q.unit != "people":
             continue
-        if q.value == 1 and q.text.split()[0].lower() in {"a", "an"}:
-            singles.setdefault(q.category, set()).add(q.text.lower())
+        sent_no = bisect_right(sent_starts, q.start) - 1
+        if sent_no >= lead_sentences:
             continue
         words = q.text.lower().split()
+        if q.value == 1 and (words[0] in {"a", "an", *POSSESSIVES} or q.term == "suicide"):
+            singles.setdefault(q.category, {}).setdefault(sent_no, set()).add(q.text.lower())
+            continue
+        if q.category in CASUALTY_CATEGORIES and (q.value is None or len(words) == 1):
+            continue  # "hundreds of people" near gunfire, a bare "12": too loose to count the people hit
+        if len(words) == 1 and q.text[:1].isdigit() and figure > 10:
+            continue  # a bare "30" with no counted noun is more often an address or a tally than a toll
         if len(words) > 2 and words[1] == "of":
             partitives.setdefault(q.category, []).append(figure)  # "one of three people wounded": a part
             continue
@@ -908,7 +1115,8 @@ def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: 
             found = [f for f in found if f]  # "no one else was hurt" does not undo "two were wounded"
         value = (max(found) if pick == "max" else found[0]) if found else None
         if category in singles:
-            value = max(value or 0, len(singles[category]))
+            by_sentence = singles[category]
+            value = max(value or 0, len(by_sentence[min(by_sentence)]))  # the same man may recur later
         return value
 
     killed = figure_of("killed")
@@ -921,8 +1129,9 @@ def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: 
     if injured == 0 and explicit.get("injured") and not any(explicit["injured"]) and "injured" not in singles:
         injured = None  # only "no one else was hurt": the people hurt first may have no number
     if injured is None:
-        # with a death reported, "shot" may be the dead; only "wounded"/"injured" says someone else was hurt
-        injured = 1 if _has_evidence(doc, INJURY_EVIDENCE if killed == 0 else INJURY_STRONG) else 0
+        # With a death reported, "he was shot", "she suffered a gunshot wound" is most often the one who
+        # died, before the death is told; someone else hurt is counted ("a woman was also wounded").
+        injured = 1 if not killed and _has_evidence(doc, INJURY_EVIDENCE) else 0
     return {"killed": killed, "injured": injured}
 
 
@@ -932,6 +1141,8 @@ def _has_evidence(doc: Doc, words: frozenset[str]) -> bool:
         if token.lemma_ not in words and token.lower_ not in words:
             continue
         if any(c.dep_ == "neg" for c in token.children):
+            continue
+        if "wound" in words and any(c.lower_ in FATAL_MODIFIERS for c in token.children):
             continue
         if token.lower_ in {"fatal", "deadly", "fatally"} and token.head.lemma_ in {"shooting", "shoot", "wound"}:
             return True  # "the fatal shooting of", "fatally shot"
@@ -944,15 +1155,32 @@ def _has_evidence(doc: Doc, words: frozenset[str]) -> bool:
             return True  # "charged in the death of 5-year-old Noelle"
         if "kill" in words and token.lemma_ == "pass" and any(c.lower_ == "away" for c in token.children):
             return True  # "the boy passed away"
+        if "kill" in words and token.lemma_ == "life" and token.head.lemma_ in {"claim", "take"} and not any(
+                c.tag_ == "MD" for c in token.head.children):
+            return True  # "the shooting claimed the life of a father" (not "could have taken his life")
         if token.lower_ == "gunshot" and token.head.lemma_ in {"wound", "injury"} and "wound" in words:
             return True  # "taken to hospital with a gunshot wound"
         # "was pronounced dead", "was found dead": the subject belongs to the verb above the adjective
         verb = token.head if token.pos_ == "ADJ" and token.dep_ in {"oprd", "acomp", "xcomp", "ccomp"} else token
-        for child in verb.children:
-            if child.dep_ not in {"nsubjpass", "nsubj", "dobj"}:
-                continue
-            if child.dep_ == "nsubj" and verb.pos_ == "VERB" and verb.lemma_ not in {"die", "perish", "succumb"} \
-                    and verb is token:
+        if token.pos_ == "NOUN" and token.dep_ == "dobj" and token.head.lemma_ in SUFFER_VERBS:
+            verb = token.head  # "she suffered a gunshot wound": the sufferer is hurt
+        if token.pos_ == "ADJ" and token.dep_ == "amod" and token.lower_ in {"dead", "deceased"} and (
+                _unit_of(token.head) == "people" or token.head.ent_type_ == "PERSON"):
+            return True  # "deputies located a deceased male"
+        if verb.lemma_ == "recover" and any(c.dep_ == "dobj" for c in verb.children):
+            continue  # "officers recovered a handgun"
+        arguments = [c for c in verb.children if c.dep_ in {"nsubjpass", "nsubj", "dobj"}]
+        patients: list[Token] = []  # arguments that can only be the one hurt
+        if verb.dep_ == "conj" and not arguments:
+            # "the suspect was shot and later died": the second verb shares the first one's subject
+            patients += [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+            if verb.head.dep_ == "acl":
+                patients.append(verb.head.head)  # "the deputy shot and injured in ..."
+        if verb.dep_ == "acl" and verb.tag_ == "VBN":
+            patients.append(verb.head)  # "the man killed in Friday's shooting"
+        for child in (*arguments, *patients):
+            if child.dep_ == "nsubj" and verb.pos_ == "VERB" and verb.lemma_ not in PATIENT_SUBJECT_VERBS \
+                    and verb.i == token.i and child in arguments:
                 continue  # "he shot two people": the subject is the shooter
             if child.lower_ in {"who", "that"} and verb.dep_ == "relcl":
                 child = verb.head  # "the 2-year-old who died"
