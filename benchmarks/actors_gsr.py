@@ -16,8 +16,10 @@ Computation, per gold actor (each item of a record's `source` / `target` list wi
 Gold codes "IGO" / "NGO" (the GSR codes international bodies so) count as right when the actor's
 country is an IGO code (`countries.is_igo`) or its sector is IGO or NGO. Legacy CAMEO codes in the
 gold are mapped to ISO 3166-1 (JAP->JPN, ITL->ITA, VTN->VNM). Accuracy = right / gold actors, for
-sources and targets apart. Records are split by position (even = "tune", odd = "check"); both halves
-and the total are printed. Baseline: spaCy NER only, an entity's country by `country_code` of its
+sources and targets apart. Records are split as `sitrep eval events` splits them for the argument
+metrics (`sitrep.eval.events.argument_split`, CRC32 of the text): "dev" (misses may be read while
+developing; `--show-misses` prints only these) and "heldout" (figures only); both halves and the
+total are printed. Baseline: spaCy NER only, an entity's country by `country_code` of its
 text (no titles, no context, no coreference), for an entity overlapping the located gold text.
 """
 
@@ -29,6 +31,7 @@ import time
 from pathlib import Path
 
 import sitrep
+from sitrep.eval.events import argument_split
 from sitrep.resources.countries import country_code, is_igo
 from sitrep.stages.actors import actor_at, country_at
 
@@ -68,8 +71,8 @@ def main() -> None:
     elapsed = time.perf_counter() - t0
     # counts[(half, role, metric)] = [right, total]
     counts: dict[tuple[str, str, str], list[int]] = {}
-    for n, (record, doc) in enumerate(zip(records, docs, strict=True)):
-        half = "tune" if n % 2 == 0 else "check"
+    for record, doc in zip(records, docs, strict=True):
+        half = argument_split(record["text"])
         for role in ("source", "target"):
             gold = record.get(role)
             if not isinstance(gold, list):
@@ -94,17 +97,17 @@ def main() -> None:
                         cell = counts.setdefault((h, role, metric), [0, 0])
                         cell[0] += ok
                         cell[1] += 1
-                if show and not (ok_country if "--country" in sys.argv else ok_at):
+                if show and half == "dev" and not (ok_country if "--country" in sys.argv else ok_at):
                     got = (actor.name, actor.country, actor.sector) if actor else None
                     print(f"MISS {role} {code:5} {item.get('actorText')!r}: got {got} | {doc.text[:110]}")
     names = ("at", "country_at", "any", "baseline_at")
-    print(f"{'half':6} {'role':7} " + " ".join(f"{m:>11}" for m in names) + "  n")
+    print(f"{'half':7} {'role':7} " + " ".join(f"{m:>11}" for m in names) + "  n")
     metrics = {}
-    for h in ("tune", "check", "all"):
+    for h in ("dev", "heldout", "all"):
         for role in ("source", "target"):
             row = [counts.get((h, role, m), [0, 0]) for m in names]
             accs = [r / t if t else 0.0 for r, t in row]
-            print(f"{h:6} {role:7} " + " ".join(f"{a:11.3f}" for a in accs) + f"  {row[0][1]}")
+            print(f"{h:7} {role:7} " + " ".join(f"{a:11.3f}" for a in accs) + f"  {row[0][1]}")
             for m, a in zip(names, accs, strict=True):
                 metrics[f"{h}_{role}_{m}"] = round(a, 4)
     metrics["seconds"] = round(elapsed, 2)

@@ -145,6 +145,9 @@ class Event(Record):
     quantities: list[int] = Field(default_factory=list)  # indices into the article's quantities
     disputes: list[str] = Field(default_factory=list)  # ids of earlier events whose claims this one disputes
     disputed_by: list[str] = Field(default_factory=list)  # ids of events that dispute this one
+    # Other words of the article that name this same event ("the siege" after "ringed the city", "the
+    # negotiations" again in a later paragraph): merged into this event, kept as evidence with their spans.
+    mentions: list[Span] = Field(default_factory=list)
 
 
 class ArticleResult(Record):

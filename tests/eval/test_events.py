@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sitrep.eval import get_task
-from sitrep.eval.events import LABEL_MAP, code_matches, load_gold, macro_f1
+from sitrep.eval.events import LABEL_MAP, code_matches, load_gold, macro_f1, split_accuracy, type_split
 
 GOLD = Path(__file__).resolve().parents[2].parent / "shared" / "gold" / "plover_gsr"
 FLOORS = json.loads((Path(__file__).parent / "floors" / "events.json").read_text())
@@ -29,6 +29,18 @@ def test_macro_f1_averages_gold_classes():
     score, per = macro_f1(["A", "A", "B"], ["A", "B", "B"])
     assert per["A"]["f1"] == pytest.approx(2 / 3) and per["B"]["f1"] == pytest.approx(2 / 3)
     assert score == pytest.approx(2 / 3)
+
+
+def test_type_split_holds_out_a_fixed_fifth_by_text():
+    texts = [f"Sentence number {i} about troops." for i in range(2000)]
+    splits = [type_split(t) for t in texts]
+    assert splits == [type_split(t) for t in texts]  # a fixed split, not a random one
+    assert 0.17 < splits.count("heldout") / len(splits) < 0.23
+
+
+def test_split_accuracy_counts_only_its_split():
+    assert split_accuracy(["A", "B", "C"], ["A", "X", "C"], ["dev", "dev", "heldout"], "dev") == 0.5
+    assert split_accuracy(["A", "B", "C"], ["A", "X", "C"], ["dev", "dev", "heldout"], "heldout") == 1.0
 
 
 @pytest.mark.skipif(not GOLD.is_dir(), reason="the shared gold is not beside the repository")

@@ -22,7 +22,8 @@ setting (gold sub-topic given) is reported for comparison with papers that clust
 document clusters (Barhom et al.'s "Cluster+Lemma" baseline: CoNLL 0.765 on test).
 
 **Mentions.** (1) *gold*: the gold event mentions. (2) *sitrep*: the triggers sitrep's events stage
-detects (`doc._.events`) in the annotated sentences, matched to gold mentions by character overlap;
+detects (`doc._.events`: each event's trigger and the other words merged into it, `Event.mentions`) in
+the annotated sentences, matched to gold mentions by character overlap;
 an unmatched prediction is an extra mention (it lowers precision), an undetected gold mention is missing
 from the response (it lowers recall).
 
@@ -423,14 +424,15 @@ def annotate(gdoc: GoldDoc, doc: Doc) -> DocInfo:
     for m in gold:
         m.lemma, m.pos = _head(doc, m.start, m.end)
         m.cue = any(start < m.end and m.start < end for start, end in cues)
-        hit = next((e for e in events if e.trigger.start < m.end and m.start < e.trigger.end), None)
+        hit = next((e for e in events for t in [e.trigger, *e.mentions] if t.start < m.end and m.start < t.end),
+                   None)
         if hit is not None:
             m.type, m.args = hit.type, _actor_keys([*hit.sources, *hit.targets])
     predicted: list[Mention] = []
     taken: set[Hashable] = set()
     seen_triggers: set[tuple[int, int]] = set()
-    for e in events:
-        span = (e.trigger.start, e.trigger.end)
+    # Every word that names a detected event is a mention: its trigger and the re-namings merged into it.
+    for e, span in ((event, (m.start, m.end)) for event in events for m in [event.trigger, *event.mentions]):
         if span in seen_triggers:
             continue  # one trigger can carry two events (two types); it is one mention
         seen_triggers.add(span)

