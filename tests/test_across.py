@@ -129,3 +129,102 @@ def test_failed_article_leaves_no_story_or_signature(store: Store) -> None:
         store.add(broken)
     for table in ("articles", "story_events", "story_event_reports", "article_signatures", "lsh_bands"):
         assert store.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
+
+
+def report_stream() -> list[ArticleResult]:
+    """Reports of two shellings, with a wire copy, a denial, differing tolls and an unrelated story."""
+    odesa = KHARKIV.model_copy(update={"lat": 46.48, "lon": 30.72, "name": "Odesa", "geonameid": 698740})
+    return [
+        make_result(REPORT, article_id="a1", events=[shelling()], quantities=[killed(5)]),
+        make_result(OTHER, article_id="a2", events=[shelling(day="2024-03-05", source="RUS", target="UKR")],
+                    quantities=[killed(9)]),
+        make_result(REPORT + "\n\nSign up to our newsletter.", article_id="a1-copy", events=[shelling()]),
+        make_result(OTHER + " Odesa was hit too.", article_id="a3",
+                    events=[shelling("E1", place=odesa), shelling("E2", status="denied", day="2024-03-04")]),
+        make_result("Officials in Kyiv said the strikes on Odesa went on overnight into Tuesday.", article_id="a4",
+                    events=[shelling("E1", place=odesa, day="2024-03-05")]),
+        make_result("A long report about something else entirely, with no events at all in it.", article_id="a5"),
+    ]
+
+
+def store_rows(store: Store) -> dict[str, list[tuple]]:
+    """Everything the cross-article layer wrote, and the articles in storing order."""
+    tables = {
+        "articles": "SELECT id, duplicate_of FROM articles ORDER BY ingested_at, id",
+        "story_events": "SELECT * FROM story_events ORDER BY id",
+        "story_event_reports": "SELECT * FROM story_event_reports ORDER BY article_id, event_id",
+        "article_signatures": "SELECT article_id, signature FROM article_signatures ORDER BY article_id",
+    }
+    return {name: store.con.execute(sql).fetchall() for name, sql in tables.items()}
+
+
+@pytest.mark.parametrize("batch_size", [2, 3, 6])
+def test_a_batch_stores_what_one_by_one_stores(tmp_path: Path, batch_size: int) -> None:
+    stream = report_stream()
+    with Store.open(tmp_path / "one.duckdb") as one, Store.open(tmp_path / "batch.duckdb") as batched:
+        assert [one.add(result) for result in stream] == [True] * len(stream)
+        added = [flag for at in range(0, len(stream), batch_size)
+                 for flag in batched.add_many(stream[at:at + batch_size])]
+        assert added == [True] * len(stream)
+        expected, found = store_rows(one), store_rows(batched)
+    assert found == expected
+    assert dict(expected["articles"])["a1-copy"] == "a1"  # the copy was found, within a batch too
+    assert any(json.loads(row[-1] or "[]") for row in expected["story_events"])  # contradictions were kept
+
+
+def test_a_copy_in_the_same_batch_points_at_the_earlier_article(store: Store) -> None:
+    original = make_result(REPORT, article_id="orig")
+    copy = make_result("Breaking news\n\n" + REPORT, article_id="copy")
+    again = make_result(REPORT, article_id="again")  # the same text under another id
+    assert store.add_many([original, copy, again]) == [True, True, False]  # one text is stored once
+    linked = dict(store.con.execute("SELECT id, duplicate_of FROM articles").fetchall())
+    assert linked == {"orig": None, "copy": "orig"}
+
+
+def test_a_bad_article_in_a_batch_keeps_the_ones_before_it(store: Store) -> None:
+    good, later = make_result(REPORT, article_id="good"), make_result(OTHER, article_id="later")
+    bad = make_result(REPORT + " Updated.", article_id="bad", events=[shelling(), shelling()])  # one id twice
+    with pytest.raises(Exception, match=r"(?i)constraint|duplicate"):
+        store.add_many([good, bad, later])
+    assert [row[0] for row in store.con.execute("SELECT id FROM articles").fetchall()] == ["good"]
+    assert store.add_many([later]) == [True]
+
+
+def test_a_story_whose_countries_grow_within_a_batch_is_found_again(tmp_path: Path) -> None:
+    # The stored story has a place but no countries; the batch's first report adds Russia as the source, so
+    # the second report, which names the source but no place, can only join it through the grown countries.
+    founding = make_result(REPORT, article_id="b1", events=[shelling(source=None, target=None)])
+    grows = make_result(OTHER, article_id="b2", events=[shelling(target=None)])
+    joins = make_result("Moscow's forces struck again on Monday, a spokesman said.", article_id="b3",
+                        events=[shelling(place=None, target=None)])
+    found = []
+    for name, batches in (("one", [[founding], [grows], [joins]]), ("batch", [[founding], [grows, joins]])):
+        with Store.open(tmp_path / f"{name}.duckdb") as store:
+            for batch in batches:
+                store.add_many(batch)
+            found.append(store_rows(store))
+    assert found[0] == found[1]
+    assert {row[0] for row in found[0]["story_event_reports"]} == {found[0]["story_events"][0][0]}  # one story
+
+
+def test_undated_reports_do_not_merge(store: Store) -> None:
+    undated = shelling().model_copy(update={"date": None})
+    store.add(make_result(REPORT, article_id="a1", events=[undated]))
+    store.add(make_result(OTHER, article_id="a2", events=[undated]))
+    assert len(stories(store)) == 2  # same type, place and sides, but nothing says it is the same day
+
+
+@pytest.mark.parametrize("same_batch", [False, True])
+def test_a_copy_joins_its_originals_stories_even_undated(tmp_path: Path, same_batch: bool) -> None:
+    undated = shelling().model_copy(update={"date": None})
+    original = make_result(REPORT, article_id="orig", events=[undated])
+    copy = make_result("Breaking news\n\n" + REPORT + "\n\nShare this story.", article_id="copy", events=[undated])
+    with Store.open(tmp_path / "copies.duckdb") as store:
+        if same_batch:
+            store.add_many([original, copy])
+        else:
+            store.add(original)
+            store.add(copy)
+        (story,) = stories(store)
+        assert store.con.execute("SELECT duplicate_of FROM articles WHERE id = 'copy'").fetchone() == ("orig",)
+        assert story["reports"] == 2 and story["corroboration"] == 1

@@ -1,11 +1,14 @@
 """Across articles: near-duplicate articles, story events corroborated by many reports, contradictions.
 
-Plain functions over the store's connection, called by `Store.add` inside the article's transaction, so a
-new article updates everything here in place or not at all.
+Plain functions over the store's connection, called by `Store.add_many` inside the transaction that writes
+a batch of new articles, so new articles update everything here in place or not at all. A batch gives the
+same rows as storing its articles one by one, in order: each article is matched against the store and the
+articles before it in the batch (held in memory), and every step costs a fixed number of set-based
+statements per batch, not a round trip per event or per story.
 
 **Near duplicates.** Each article gets a MinHash signature (datasketch, 128 permutations) of its word
 5-shingles. Its 32 LSH bands (4 rows each) are stored as 64-bit hashes in `lsh_bands`, so finding
-candidates is one indexed DuckDB join however many articles the store holds. A candidate is a duplicate
+candidates is one DuckDB join per batch however many articles the store holds. A candidate is a duplicate
 when the Jaccard similarity estimated from the two signatures reaches `DUPLICATE_JACCARD`. The first
 stored copy is canonical; later copies point at it with `articles.duplicate_of`.
 
@@ -24,16 +27,19 @@ with their sources in `contradictions`, never averaged.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import math
 import re
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import duckdb
 import numpy as np
 
-from sitrep.model import ArticleResult, Event
+from sitrep.model import ArticleResult, Event, Place
 
 NUM_PERM = 128
 BANDS, ROWS = 32, 4  # candidate probability 1-(1-J^4)^32: 0.99 at J=0.6, 0.87 at J=0.5, 0.40 at J=0.3
@@ -84,12 +90,19 @@ def shingles(text: str) -> set[bytes]:
     return {" ".join(words[i:i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)}
 
 
-def signature(text: str) -> tuple[np.ndarray, int]:
-    """The MinHash signature of the text's shingles, and how many shingles there are."""
+@functools.lru_cache(maxsize=1)
+def _empty_minhash() -> Any:
+    """An empty MinHash: its copies share its permutations, which datasketch would otherwise draw again from the
+    seed for every article (a third of the signature's cost)."""
     from datasketch import MinHash
 
+    return MinHash(num_perm=NUM_PERM, seed=1)
+
+
+def signature(text: str) -> tuple[np.ndarray, int]:
+    """The MinHash signature of the text's shingles, and how many shingles there are."""
     grams = shingles(text)
-    minhash = MinHash(num_perm=NUM_PERM, seed=1)
+    minhash = _empty_minhash().copy()
     minhash.update_batch(list(grams))
     return minhash.hashvalues.astype(np.uint32), len(grams)
 
@@ -119,39 +132,73 @@ def is_duplicate(similarity: float, size_a: int, size_b: int) -> bool:
         similarity >= MIN_JACCARD_FOR_CONTAINMENT and containment(similarity, size_a, size_b) >= DUPLICATE_CONTAINMENT)
 
 
-def find_duplicate(con: duckdb.DuckDBPyConnection, sig: np.ndarray, size: int) -> tuple[str, float] | None:
-    """The canonical article this signature near-duplicates (and the similarity), or None."""
-    hashes = band_hashes(sig)
-    placeholders = ", ".join("?" * len(hashes))  # constants, so DuckDB can look them up in the index
+@dataclass
+class NewArticle:
+    """An article being stored in the current batch: its result, when it was stored, its MinHash signature."""
+
+    result: ArticleResult
+    ingested_at: dt.datetime
+    signature: np.ndarray
+    shingles: int
+    bands: list[int]
+    duplicate_of: str | None = None
+
+    @classmethod
+    def of(cls, result: ArticleResult, ingested_at: dt.datetime) -> NewArticle:
+        sig, size = signature(result.article.text)
+        return cls(result, ingested_at, sig, size, band_hashes(sig))
+
+    @property
+    def id(self) -> str:
+        return self.result.article.id
+
+    @property
+    def canonical(self) -> str:
+        return self.duplicate_of or self.id
+
+
+def find_copies(con: duckdb.DuckDBPyConnection, batch: Sequence[NewArticle]) -> None:
+    """Set `duplicate_of` of each new article that near-duplicates a stored article or an earlier one of the
+    batch: the candidate sharing an LSH band with the highest Jaccard similarity (the first stored on ties)
+    whose similarity passes `is_duplicate`, resolved to its canonical article. Reads only: one query."""
+    wanted = sorted({h for item in batch for h in item.bands})
     rows = con.execute(
-        f"""SELECT s.article_id, s.signature, s.shingles, coalesce(a.duplicate_of, a.id) AS canonical
-           FROM (SELECT DISTINCT article_id FROM lsh_bands WHERE hash IN ({placeholders})) b
-           JOIN article_signatures s ON s.article_id = b.article_id
+        """SELECT b.hash, s.article_id, s.signature, s.shingles, coalesce(a.duplicate_of, a.id), a.ingested_at
+           FROM lsh_bands b JOIN article_signatures s ON s.article_id = b.article_id
            JOIN articles a ON a.id = b.article_id
-           ORDER BY a.ingested_at, s.article_id""", hashes).fetchall()
-    best: tuple[str, float] | None = None
-    for _, blob, their_size, canonical in rows:
-        similarity = jaccard(sig, np.frombuffer(blob, dtype=np.uint32))
-        if is_duplicate(similarity, size, their_size) and (best is None or similarity > best[1]):
-            best = (canonical, similarity)
-    return best
+           WHERE b.hash IN (SELECT unnest(?::BIGINT[]))""", [wanted]).fetchall()
+    # candidate -> (order stored, signature, shingle count, canonical id)
+    known: dict[str, tuple[tuple[dt.datetime, str], np.ndarray, int, str]] = {}
+    by_band: dict[int, list[str]] = {}
+    for band, article_id, blob, size, canonical, ingested_at in rows:
+        if article_id not in known:
+            known[article_id] = ((ingested_at, article_id), np.frombuffer(blob, dtype=np.uint32), size, canonical)
+        by_band.setdefault(band, []).append(article_id)
+    for item in batch:
+        candidates = {article_id for band in item.bands for article_id in by_band.get(band, ())}
+        best: tuple[str, float] | None = None
+        for article_id in sorted(candidates, key=lambda c: known[c][0]):
+            _, their_sig, their_size, canonical = known[article_id]
+            similarity = jaccard(item.signature, their_sig)
+            if is_duplicate(similarity, item.shingles, their_size) and (best is None or similarity > best[1]):
+                best = (canonical, similarity)
+        item.duplicate_of = best[0] if best else None
+        # later articles of the batch see this one as a candidate, as they would after its commit
+        known[item.id] = ((item.ingested_at, item.id), item.signature, item.shingles, item.canonical)
+        for band in item.bands:
+            by_band.setdefault(band, []).append(item.id)
 
 
-def index_article(con: duckdb.DuckDBPyConnection, article_id: str, sig: np.ndarray, size: int) -> None:
-    con.execute("INSERT INTO article_signatures VALUES (?, ?, ?)", [article_id, sig.tobytes(), size])
-    hashes = band_hashes(sig)
-    con.execute("INSERT INTO lsh_bands SELECT unnest(?), ?", [hashes, article_id])
-
-
-def mark_duplicate(con: duckdb.DuckDBPyConnection, result: ArticleResult) -> str | None:
-    """Index the article and, if it copies an earlier one, set its `duplicate_of`. Returns the canonical id."""
-    sig, size = signature(result.article.text)
-    found = find_duplicate(con, sig, size)
-    index_article(con, result.article.id, sig, size)
-    if found is None:
-        return None
-    con.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", [found[0], result.article.id])
-    return found[0]
+def index_articles(con: duckdb.DuckDBPyConnection, batch: Sequence[NewArticle]) -> None:
+    """Store the signatures and LSH bands of a batch (two statements)."""
+    if not batch:
+        return
+    con.execute("INSERT INTO article_signatures SELECT unnest(?), unnest(?::BLOB[]), unnest(?)",
+                [[item.id for item in batch], [item.signature.tobytes() for item in batch],
+                 [item.shingles for item in batch]])
+    con.execute("INSERT INTO lsh_bands SELECT unnest(?::BIGINT[]), unnest(?)",
+                [[h for item in batch for h in item.bands],
+                 [item.id for item in batch for _ in range(BANDS)]])
 
 
 # -- story events ----------------------------------------------------------------------------------------------
@@ -206,17 +253,35 @@ def places_compatible(lat1: float, lon1: float, precision1: str | None, country1
     return km_between(lat1, lon1, lat2, lon2) <= radius
 
 
-def compatibility(event: Event, story: dict[str, Any]) -> int | None:
+class Anchors(NamedTuple):
+    """What `compatibility` reads of an event, worked out once per event rather than once per candidate."""
+
+    date: dt.date | None
+    window: int  # days, from the date's precision
+    place: Place | None  # only a place with coordinates
+    sources: set[str]
+    targets: set[str]
+
+    @classmethod
+    def of(cls, event: Event) -> Anchors:
+        date, precision = _event_date(event)
+        place = event.place if event.place is not None and event.place.lat is not None else None
+        return cls(date, DATE_WINDOW_DAYS.get(precision or "day", 3), place, _countries(event.sources),
+                   _countries(event.targets))
+
+
+def compatibility(event: Event | Anchors, story: dict[str, Any]) -> int | None:
     """How many anchors (actors, place, date) positively match, or None if anything conflicts."""
-    anchors = 0
-    date, precision = _event_date(event)
-    if date and story["date"]:
-        window = DATE_WINDOW_DAYS.get(precision or "day", 3) + DATE_WINDOW_DAYS.get(story["date_precision"] or "day", 3)
-        if abs((date - story["date"]).days) > window:
-            return None
-        anchors += 1
-    place = event.place
-    if place and place.lat is not None and story["lat"] is not None:
+    mine = event if isinstance(event, Anchors) else Anchors.of(event)
+    date = mine.date
+    if not date or not story["date"]:
+        return None  # without a date on both sides nothing says the two reports tell of one happening
+    window = mine.window + DATE_WINDOW_DAYS.get(story["date_precision"] or "day", 3)
+    if abs((date - story["date"]).days) > window:
+        return None
+    anchors = 1
+    place = mine.place
+    if place and story["lat"] is not None:
         if not places_compatible(place.lat, place.lon, place.precision, place.country, place.admin1,
                                  story["lat"], story["lon"], story["place_precision"], story["place_country"],
                                  story["place_admin1"]):
@@ -226,10 +291,10 @@ def compatibility(event: Event, story: dict[str, Any]) -> int | None:
     else:
         place_matched = False
     actors_matched = False
-    for mine, theirs in ((_countries(event.sources), _split(story["source_countries"])),
-                         (_countries(event.targets), _split(story["target_countries"]))):
-        if mine and theirs:
-            if not mine & theirs:
+    for ours, theirs in ((mine.sources, _split(story["source_countries"])),
+                         (mine.targets, _split(story["target_countries"]))):
+        if ours and theirs:
+            if not ours & theirs:
                 return None
             actors_matched = True
             anchors += 1
@@ -238,69 +303,265 @@ def compatibility(event: Event, story: dict[str, Any]) -> int | None:
     return anchors
 
 
-_SQL_WINDOW = "CASE date_precision " + " ".join(
+_SQL_WINDOW = "CASE s.date_precision " + " ".join(
     f"WHEN '{p}' THEN {d}" for p, d in DATE_WINDOW_DAYS.items()) + " ELSE 3 END"
+# `places_compatible` in SQL, on a story `s` and an event `e` (its place's coordinates, precision, country and
+# admin1; `coarse` and `radius` from its precision), looser by 1 km so that rounding never drops a candidate.
+_SQL_COARSE = "CASE s.place_precision " + " ".join(f"WHEN '{p}' THEN {c}" for p, c in _COARSE.items()) + " ELSE 0 END"
+_SQL_RADIUS = "CASE coalesce(s.place_precision, 'city') " + " ".join(
+    f"WHEN '{p}' THEN {r}" for p, r in PLACE_RADIUS_KM.items()) + " ELSE 100 END"
+_SQL_KM = ("12742 * asin(sqrt(least(1.0, sin(radians(s.lat - e.lat) / 2) ^ 2 "
+           "+ cos(radians(e.lat)) * cos(radians(s.lat)) * sin(radians(s.lon - e.lon) / 2) ^ 2)))")
+_SQL_PLACES_COMPATIBLE = f"""CASE
+    WHEN greatest(e.coarse, {_SQL_COARSE}) > 0 AND e.country <> '' AND s.place_country <> '' THEN
+        CASE WHEN e.country <> s.place_country
+                  THEN greatest(e.coarse, {_SQL_COARSE}) = 3 AND {_SQL_KM} <= {PLACE_RADIUS_KM["region"]} + 1
+             WHEN greatest(e.coarse, {_SQL_COARSE}) = 1 AND e.admin1 <> '' AND s.place_admin1 <> ''
+                  THEN e.admin1 = s.place_admin1
+             ELSE TRUE END
+    ELSE {_SQL_KM} <= e.radius + {_SQL_RADIUS} + 1 END"""
 _STORY_COLUMNS = ("id", "type", "date", "date_precision", "lat", "lon", "place_precision", "place_country",
                   "place_admin1", "source_countries", "target_countries")
-
-
-def find_story(con: duckdb.DuckDBPyConnection, event: Event) -> str | None:
-    date, precision = _event_date(event)
-    # The date rule of `compatibility`, in SQL, so only stories within both windows are read back.
-    window = DATE_WINDOW_DAYS.get(precision or "day", 3)
-    rows = con.execute(
-        f"""SELECT {", ".join(_STORY_COLUMNS)} FROM story_events
-            WHERE type = ? AND (date IS NULL OR ?::DATE IS NULL
-                 OR abs(date_diff('day', date, ?::DATE)) <= ? + {_SQL_WINDOW})
-            ORDER BY id""", [event.type, date, date, window]).fetchall()
-    best: tuple[int, str] | None = None
-    for row in rows:
-        story = dict(zip(_STORY_COLUMNS, row, strict=True))
-        score = compatibility(event, story)
-        if score is not None and (best is None or score > best[0]):
-            best = (score, story["id"])
-    return best[1] if best else None
 
 
 def story_id(article_sha256: str, event_id: str) -> str:
     return "S" + hashlib.sha1(f"{article_sha256}:{event_id}".encode()).hexdigest()[:15]
 
 
-def link_events(con: duckdb.DuckDBPyConnection, result: ArticleResult) -> list[str]:
-    """Attach each event of a stored article to a story event (found or founded); refresh those stories."""
-    touched: list[str] = []
-    for event in result.events:
-        story = find_story(con, event)
-        if story is None:
-            story = story_id(result.article.sha256, event.id)
-            date, precision = _event_date(event)
-            place = event.place
-            con.execute(
-                """INSERT INTO story_events (id, type, mode, date, date_precision, lat, lon, place_name,
-                   place_precision, place_country, place_admin1, source_countries, target_countries, reports,
-                   corroboration, summary)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, '{}')""",
-                [story, event.type, event.mode, date, precision, place.lat if place else None,
-                 place.lon if place else None, place.name if place else None, place.precision if place else None,
-                 place.country if place else None, place.admin1 if place else None,
-                 ";".join(sorted(_countries(event.sources))) or None,
-                 ";".join(sorted(_countries(event.targets))) or None])
-        con.execute("INSERT INTO story_event_reports VALUES (?, ?, ?)", [story, result.article.id, event.id])
-        if story not in touched:
-            touched.append(story)
-    for story in touched:
-        refresh_story(con, story)
-    return touched
+# The filter of `_stored_candidates`, on a story `s` and an event `e`.
+_SQL_CANDIDATE = f"""abs(date_diff('day', s.date, e.day)) <= e.w + {_SQL_WINDOW}
+    AND ((e.placed AND s.lat IS NOT NULL) OR (len(e.src) > 0 AND s.source_countries IS NOT NULL)
+         OR (len(e.tgt) > 0 AND s.target_countries IS NOT NULL))
+    AND (NOT e.placed OR s.lat IS NULL OR {_SQL_PLACES_COMPATIBLE})
+    AND (len(e.src) = 0 OR coalesce(s.source_countries, '') = ''
+         OR list_has_any(string_split(s.source_countries, ';'), e.src))
+    AND (len(e.tgt) = 0 OR coalesce(s.target_countries, '') = ''
+         OR list_has_any(string_split(s.target_countries, ';'), e.tgt))"""
+# Days are cut into buckets of 16 so that most pairs come from an equality join on (type, bucket) rather than
+# from comparing every event with every stored story of its type. A story of window at most a week can only
+# match an event of window w within w + 7 days, i.e. at most ceil((w + 7) / 16) buckets away (one bucket for
+# windows up to a week). Stories with a longer window (a month, a year) are compared with every dated event of
+# their type; the two parts never overlap. An event or a story without a date joins nothing (`compatibility`).
+_BUCKET_DAYS, _SHORT_WINDOW = 16, 7
+_SQL_BUCKET = f"floor(date_diff('day', DATE '1970-01-01', {{}}) / {_BUCKET_DAYS})"
+_EVENT_FIELDS = {"n": "INTEGER", "type": "VARCHAR", "day": "DATE", "w": "INTEGER", "src": "VARCHAR[]",
+                 "tgt": "VARCHAR[]", "placed": "BOOLEAN", "lat": "DOUBLE", "lon": "DOUBLE", "coarse": "INTEGER",
+                 "radius": "INTEGER", "country": "VARCHAR", "admin1": "VARCHAR"}
+# A pair of an event and a stored story, with what the filter reads of each: `e.x` becomes `e_x`, `s.y` `s_y`.
+_PAIR_COLUMNS = ", ".join([f"e.{name} AS e_{name}" for name in _EVENT_FIELDS]
+                          + [f"s.{name} AS s_{name}" for name in _STORY_COLUMNS])
 
 
-def refresh_story(con: duckdb.DuckDBPyConnection, story: str) -> None:
-    """Recompute a story event's counts, statuses, merged actors and contradictions from its reports."""
-    reports = con.execute(
-        """SELECT r.article_id, r.event_id, coalesce(a.duplicate_of, a.id) AS independent, e.status,
-                  e.source_countries, e.target_countries, a.url, a.title, e.trigger_text
-           FROM story_event_reports r JOIN articles a ON a.id = r.article_id
-           JOIN events e ON e.article_id = r.article_id AND e.id = r.event_id
-           WHERE r.story_event_id = ? ORDER BY a.ingested_at, r.article_id, r.event_id""", [story]).fetchall()
+def _paired(sql: str) -> str:
+    return re.sub(r"\b([es])\.(\w+)", r"\1_\2", sql)
+
+
+_CANDIDATES_SQL = f"""
+WITH e AS (
+    -- the batch's events, one JSON object of columns (a single parameter converts faster than thirteen lists)
+    SELECT {", ".join(f"unnest(j.{name}) AS {name}" for name in _EVENT_FIELDS)}
+    FROM (SELECT ?::JSON::STRUCT({", ".join(f"{name} {kind}[]" for name, kind in _EVENT_FIELDS.items())}) AS j)),
+near AS (
+    SELECT *, {_SQL_BUCKET.format("day")} + unnest(range(-k, k + 1)) AS bucket
+    FROM (SELECT *, CAST(ceil((w + {_SHORT_WINDOW}) / {_BUCKET_DAYS}) AS BIGINT) AS k FROM e WHERE day IS NOT NULL)),
+short AS (
+    SELECT *, {_SQL_BUCKET.format("date")} AS bucket FROM story_events s
+    WHERE date IS NOT NULL AND {_SQL_WINDOW} <= {_SHORT_WINDOW}),
+pairs AS (
+    SELECT {_PAIR_COLUMNS} FROM near e JOIN short s ON s.type = e.type AND s.bucket = e.bucket
+    UNION ALL
+    SELECT {_PAIR_COLUMNS} FROM e JOIN story_events s ON s.type = e.type
+        WHERE e.day IS NOT NULL AND s.date IS NOT NULL AND {_SQL_WINDOW} > {_SHORT_WINDOW})
+SELECT {", ".join("s_" + c for c in _STORY_COLUMNS)}, list(e_n)
+FROM pairs
+WHERE {_paired(_SQL_CANDIDATE)}
+GROUP BY ALL"""
+
+
+def _stored_candidates(con: duckdb.DuckDBPyConnection, events: list[Event]
+                       ) -> tuple[dict[str, dict[str, Any]], list[list[str]]]:
+    """The stored story events each event may join: the stories by id, and for each event the ids of its
+    candidates. One query. Its filter keeps every story for which `compatibility` could be other than None,
+    on the stories as they are stored (so a story whose countries grow in this batch is looked at again):
+    same type; dates within both windows; a place on both sides, or countries on a side of both; places, if
+    both have one, that `places_compatible` accepts; and no side whose countries, known on both, are disjoint."""
+    columns: dict[str, list[Any]] = {name: [] for name in _EVENT_FIELDS}
+    for n, event in enumerate(events):
+        date, precision = _event_date(event)
+        place = event.place if event.place is not None and event.place.lat is not None else None
+        values = (n, event.type, date.isoformat() if date else None, DATE_WINDOW_DAYS.get(precision or "day", 3),
+                  sorted(_countries(event.sources)), sorted(_countries(event.targets)), place is not None,
+                  place.lat if place else None, place.lon if place else None,
+                  _COARSE.get(place.precision or "", 0) if place else 0,
+                  PLACE_RADIUS_KM.get(place.precision or "city", 100) if place else 0,
+                  place.country if place else None, place.admin1 if place else None)
+        for column, value in zip(columns.values(), values, strict=True):
+            column.append(value)
+    found = con.execute(_CANDIDATES_SQL, [json.dumps(columns)]).fetchall()
+    stories: dict[str, dict[str, Any]] = {}
+    candidates: list[list[str]] = [[] for _ in events]
+    for *values, numbers in found:
+        story = dict(zip(_STORY_COLUMNS, values, strict=True))
+        stories[story["id"]] = story
+        for n in numbers:
+            candidates[n].append(story["id"])
+    return stories, candidates
+
+
+def _joined(codes: str | None, actors: list[Any]) -> str | None:
+    """A story's `;`-joined countries after a report with these actors joins it (the union, as a refresh makes)."""
+    return ";".join(sorted(_split(codes) | _countries(actors))) or None
+
+
+def link_events(con: duckdb.DuckDBPyConnection, batch: Sequence[NewArticle]) -> list[str]:
+    """Attach each event of the batch's (already written) articles to a story event, found or founded, and
+    refresh every story touched. Returns the touched story ids.
+
+    Article by article and event by event, in order, each event joins the compatible story with the most
+    matching anchors (the first by id on ties) among the stored stories and the stories founded earlier in the
+    batch, or founds one. What an event sees is what it would see if each article were stored alone: the
+    countries of a story grow (the refresh) only after the article whose reports joined it.
+    """
+    events = [event for item in batch for event in item.result.events]
+    if not events:
+        return []
+    stories, stored_candidates = _stored_candidates(con, events)
+    # A copy's events are its original's: each joins the story its twin in the original joined (same type and
+    # trigger), dated or not, so a wire story is one set of story events however often it is sent.
+    original_stories = _original_stories(con, [item.duplicate_of for item in batch if item.duplicate_of], stories)
+    # type -> stories founded, or whose countries grew, in this batch (candidates of every later event), with
+    # their day number and date window, so that the date rule can skip most of them cheaply
+    changed: dict[str, dict[str, tuple[int | None, int]]] = {}
+
+    def mark_changed(story: dict[str, Any]) -> None:
+        day = story["date"].toordinal() if story["date"] else None
+        window = DATE_WINDOW_DAYS.get(story["date_precision"] or "day", 3)
+        changed.setdefault(story["type"], {})[story["id"]] = (day, window)
+    new_stories: list[tuple[Any, ...]] = []
+    reports: list[tuple[str, str, str]] = []
+    touched: dict[str, None] = {}  # ordered set
+    n = 0
+    for item in batch:
+        joined: list[tuple[str, Event]] = []
+        twins = list(original_stories.get(item.duplicate_of, [])) if item.duplicate_of else []
+        for event in item.result.events:
+            twin = next((t for t in twins if t[:2] == (event.type, event.trigger.text)), None)
+            if twin is not None and twin[2] in stories:
+                twins.remove(twin)
+                n += 1
+                reports.append((twin[2], item.id, event.id))
+                joined.append((twin[2], event))
+                touched[twin[2]] = None
+                continue
+            anchors = Anchors.of(event)
+            day = anchors.date.toordinal() if anchors.date else None
+            nearby = [story for story, (their_day, their_window) in changed.get(event.type, {}).items()
+                      if day is None or their_day is None or abs(day - their_day) <= anchors.window + their_window]
+            candidates = sorted({*stored_candidates[n], *nearby})
+            n += 1
+            best: tuple[int, str] | None = None
+            for candidate in candidates:
+                score = compatibility(anchors, stories[candidate])
+                if score is not None and (best is None or score > best[0]):
+                    best = (score, candidate)
+            if best is None:
+                story = story_id(item.result.article.sha256, event.id)
+                date, precision = _event_date(event)
+                place = event.place
+                row = (story, event.type, event.mode, date, precision, place.lat if place else None,
+                       place.lon if place else None, place.name if place else None,
+                       place.precision if place else None, place.country if place else None,
+                       place.admin1 if place else None, ";".join(sorted(_countries(event.sources))) or None,
+                       ";".join(sorted(_countries(event.targets))) or None)
+                new_stories.append(row)
+                stories[story] = {"id": story, "type": event.type, "date": date, "date_precision": precision,
+                                  "lat": row[5], "lon": row[6], "place_precision": row[8], "place_country": row[9],
+                                  "place_admin1": row[10], "source_countries": row[11], "target_countries": row[12]}
+                mark_changed(stories[story])
+            else:
+                story = best[1]
+            reports.append((story, item.id, event.id))
+            joined.append((story, event))
+            touched[story] = None
+        original_stories[item.id] = [(event.type, event.trigger.text, story) for story, event in joined]
+        for story, event in joined:  # the refresh after this article: later articles see the merged countries
+            stories[story]["source_countries"] = _joined(stories[story]["source_countries"], event.sources)
+            stories[story]["target_countries"] = _joined(stories[story]["target_countries"], event.targets)
+            mark_changed(stories[story])
+    if new_stories:
+        columns = list(zip(*new_stories, strict=True))
+        con.execute(
+            """INSERT INTO story_events (id, type, mode, date, date_precision, lat, lon, place_name, place_precision,
+               place_country, place_admin1, source_countries, target_countries, reports, corroboration, summary)
+               SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::DATE[]),
+                      unnest(?::VARCHAR[]), unnest(?::DOUBLE[]), unnest(?::DOUBLE[]), unnest(?::VARCHAR[]),
+                      unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
+                      unnest(?::VARCHAR[]), 0, 0, '{}'""", [list(c) for c in columns])
+    columns = list(zip(*reports, strict=True))
+    con.execute("INSERT INTO story_event_reports SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
+                "unnest(?::VARCHAR[])", [list(c) for c in columns])
+    refresh_stories(con, list(touched))
+    return list(touched)
+
+
+def _original_stories(con: duckdb.DuckDBPyConnection, article_ids: list[str], stories: dict[str, dict[str, Any]]
+                      ) -> dict[str, list[tuple[str, str, str]]]:
+    """For each stored article, (type, trigger text, story id) of its events in text order; the stories read
+    are added to `stories` (where a story already there, as read this batch, is kept)."""
+    if not article_ids:
+        return {}
+    rows = con.execute(
+        f"""SELECT e.article_id, e.type, e.trigger_text, {", ".join("s." + c for c in _STORY_COLUMNS)}
+            FROM events e JOIN story_event_reports r ON r.article_id = e.article_id AND r.event_id = e.id
+            JOIN story_events s ON s.id = r.story_event_id
+            WHERE e.article_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY e.article_id, e.trigger_start""",
+        [sorted(set(article_ids))]).fetchall()
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    for article_id, event_type, trigger, *values in rows:
+        story = dict(zip(_STORY_COLUMNS, values, strict=True))
+        stories.setdefault(story["id"], story)
+        found.setdefault(article_id, []).append((event_type, trigger, story["id"]))
+    return found
+
+
+def refresh_stories(con: duckdb.DuckDBPyConnection, story_ids: list[str]) -> None:
+    """Recompute the counts, statuses, merged actors and contradictions of these stories from all their reports
+    (three statements for any number of stories)."""
+    if not story_ids:
+        return
+    reports: dict[str, list[tuple[Any, ...]]] = {story: [] for story in story_ids}
+    for story, *row in con.execute(
+            """SELECT r.story_event_id, r.article_id, r.event_id, coalesce(a.duplicate_of, a.id) AS independent,
+                      e.status, e.source_countries, e.target_countries, a.url, a.title, e.trigger_text
+               FROM story_event_reports r JOIN articles a ON a.id = r.article_id
+               JOIN events e ON e.article_id = r.article_id AND e.id = r.event_id
+               WHERE r.story_event_id IN (SELECT unnest(?::VARCHAR[]))
+               ORDER BY r.story_event_id, a.ingested_at, r.article_id, r.event_id""", [story_ids]).fetchall():
+        reports[story].append(tuple(row))
+    quantities: dict[str, list[tuple[Any, ...]]] = {story: [] for story in story_ids}
+    for story, *row in con.execute(
+            """SELECT r.story_event_id, q.category, q.value, q.low, q.high, q.text, q.article_id, q.source
+               FROM quantities q JOIN story_event_reports r ON r.article_id = q.article_id AND r.event_id = q.event_id
+               WHERE r.story_event_id IN (SELECT unnest(?::VARCHAR[]))
+               ORDER BY r.story_event_id, q.article_id, q.idx""", [story_ids]).fetchall():
+        quantities[story].append(tuple(row))
+    rows = [(story, *summarize(reports[story], quantities[story])) for story in story_ids]
+    columns = [list(c) for c in zip(*rows, strict=True)]
+    con.execute(
+        """UPDATE story_events SET reports = u.reports, corroboration = u.corroboration, statuses = u.statuses,
+           contradictions = u.contradictions, source_countries = u.source_countries,
+           target_countries = u.target_countries, summary = u.summary
+           FROM (SELECT unnest(?::VARCHAR[]) AS id, unnest(?::INTEGER[]) AS reports,
+                        unnest(?::INTEGER[]) AS corroboration, unnest(?::VARCHAR[]) AS statuses,
+                        unnest(?::VARCHAR[]) AS contradictions, unnest(?::VARCHAR[]) AS source_countries,
+                        unnest(?::VARCHAR[]) AS target_countries, unnest(?::VARCHAR[]) AS summary) u
+           WHERE story_events.id = u.id""", columns)
+
+
+def summarize(reports: list[tuple[Any, ...]], quantities: list[tuple[Any, ...]]) -> tuple[Any, ...]:
+    """A story's refreshed columns from its reports, in storing order ((article_id, event_id, independent_of,
+    status, source countries, target countries, url, title, trigger) each), and the quantities of its reports:
+    report count, corroboration, statuses, contradictions, source and target countries, summary."""
     statuses: dict[str, list[str]] = {}
     sources: set[str] = set()
     targets: set[str] = set()
@@ -308,10 +569,6 @@ def refresh_story(con: duckdb.DuckDBPyConnection, story: str) -> None:
         statuses.setdefault(status or "asserted", []).append(article_id)
         sources |= _split(src)
         targets |= _split(tgt)
-    quantities = con.execute(
-        """SELECT q.category, q.value, q.low, q.high, q.text, q.article_id, q.source
-           FROM quantities q JOIN story_event_reports r ON r.article_id = q.article_id AND r.event_id = q.event_id
-           WHERE r.story_event_id = ? ORDER BY q.article_id, q.idx""", [story]).fetchall()
     contradictions: list[dict[str, Any]] = []
     by_category: dict[str, list[dict[str, Any]]] = {}
     for category, value, low, high, text, article_id, source in quantities:
@@ -327,12 +584,9 @@ def refresh_story(con: duckdb.DuckDBPyConnection, story: str) -> None:
     independent = len({row[2] for row in reports})
     summary = {"reports": [{"article_id": r[0], "event_id": r[1], "independent_of": r[2], "status": r[3],
                             "url": r[6], "title": r[7], "trigger": r[8]} for r in reports]}
-    con.execute(
-        """UPDATE story_events SET reports = ?, corroboration = ?, statuses = ?, contradictions = ?,
-           source_countries = ?, target_countries = ?, summary = ? WHERE id = ?""",
-        [len(reports), independent, json.dumps({s: len(ids) for s, ids in sorted(statuses.items())}),
-         json.dumps(contradictions), ";".join(sorted(sources)) or None, ";".join(sorted(targets)) or None,
-         json.dumps(summary), story])
+    return (len(reports), independent, json.dumps({s: len(ids) for s, ids in sorted(statuses.items())}),
+            json.dumps(contradictions), ";".join(sorted(sources)) or None, ";".join(sorted(targets)) or None,
+            json.dumps(summary))
 
 
 def _ranges_agree(figures: list[dict[str, Any]]) -> bool:
@@ -342,9 +596,3 @@ def _ranges_agree(figures: list[dict[str, Any]]) -> bool:
     lows = [v for v in lows if v is not None]
     highs = [v for v in highs if v is not None]
     return bool(lows and highs) and max(lows) <= min(highs)
-
-
-def update(con: duckdb.DuckDBPyConnection, result: ArticleResult) -> None:
-    """Everything cross-article for one newly stored article (inside its transaction)."""
-    mark_duplicate(con, result)
-    link_events(con, result)

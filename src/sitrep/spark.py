@@ -20,7 +20,7 @@
   rows.
 - **Cross-article deduplication** runs in DuckDB when the output is loaded with
   `sitrep ingest --parquet OUT`: each article goes through the store's MinHash/LSH copy detection and
-  story-event merging (`sitrep.across`), in one transaction per article, skipping texts already stored.
+  story-event merging (`sitrep.across`), in batches of whole articles, skipping texts already stored.
 """
 
 from __future__ import annotations
