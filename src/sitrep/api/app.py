@@ -27,18 +27,21 @@ import io
 import json
 import platform
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import duckdb
+import numpy as np
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sitrep.api import queries as Q
+from sitrep.api import serving
 from sitrep.api.guard import DEFAULT_MAX_BODY, LOOPBACK_HOSTS, Guard
 from sitrep.errors import InputError, SitrepError
 
@@ -53,7 +56,11 @@ STATIC_TYPES = {
 MAX_LIMIT = 1000  # rows per JSON page
 MAX_EXPORT = 100_000  # rows per CSV / GeoJSON download
 EXPORT_DEFAULT = 10_000
-CACHE_ENTRIES = 512
+DUCKDB_MEMORY = "256MB"
+CACHE_ENTRIES = 1024  # cached responses (read-only server)
+CACHE_BYTES = 32_000_000  # at most this many bytes of cached bodies
+WORKER_THREADS = 8  # threads serving requests (see _worker_threads)
+CACHE_ENTRY_BYTES = 2_000_000  # bigger answers (CSV, GeoJSON downloads) are not cached
 
 Fmt = Annotated[str, Query(pattern="^(json|csv|geojson)$", description="json (default), csv or geojson.")]
 Limit = Annotated[int | None, Query(ge=1, le=MAX_EXPORT, description=f"Rows per page (JSON: default 50, at most "
@@ -108,7 +115,7 @@ def _parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
     return parts  # type: ignore[return-value]
 
 
-def filters(
+async def filters(
     date_from: Annotated[str | None, Query(description="Earliest date, YYYY-MM-DD (inclusive).")] = None,
     date_to: Annotated[str | None, Query(description="Latest date, YYYY-MM-DD (inclusive).")] = None,
     type: Annotated[str | None, Query(description="PLOVER event types, comma-separated (ASSAULT,PROTEST).")] = None,
@@ -124,7 +131,8 @@ def filters(
     min_confidence: Annotated[float | None, Query(ge=0, le=1, description="events: lowest confidence.")] = None,
     include_duplicates: Annotated[bool, Query(description="Include articles marked as copies of another.")] = False,
 ) -> Q.Filters:
-    """Parse the shared filter parameters (FastAPI dependency)."""
+    """Parse the shared filter parameters (FastAPI dependency; `async` so that it runs on the event loop
+    instead of costing every request a second trip through the thread pool)."""
     return Q.Filters(
         date_from=_date("date_from", date_from), date_to=_date("date_to", date_to),
         types=_csv_list(type, upper=True), statuses=[s.lower() for s in _csv_list(status)],
@@ -187,10 +195,28 @@ def _flat_coords(item: dict[str, Any]) -> tuple[float | None, float | None]:
     return item.get("lat"), item.get("lon")
 
 
+def _items_json(items: list[str], total: int, next_link: str | None) -> Response:
+    """A list page from items that are JSON already (rendered when the serving index was built): joined as
+    text, never parsed and dumped again."""
+    body = f'{{"items":[{",".join(items)}],"total":{total},"next":{json.dumps(next_link)}}}'
+    return Response(body, media_type="application/json")
+
+
+def _flat(item: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A nested item as one CSV row: `trigger.start` becomes `trigger_start`; lists stay JSON."""
+    out: dict[str, Any] = {}
+    for key, value in item.items():
+        if isinstance(value, dict):
+            out.update(_flat(value, f"{prefix}{key}_"))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
 # -- the app -----------------------------------------------------------------------------------------------------
 
 class State:
-    """What the app holds: the store connection, the lazily loaded pipeline, and locks."""
+    """What the app holds: the store connection, the serving index, the lazily loaded pipeline, and locks."""
 
     def __init__(self, db_path: str, allow_ingest: bool) -> None:
         from sitrep.store import Store
@@ -204,37 +230,68 @@ class State:
         self.nlp_lock = threading.Lock()
         self._nlp: Any = None
         self.static = _static_files(WEB_DIR)
-        # Aggregates (facets, timeline, map locations, stats) are cached per URL while the store is read-only:
-        # DuckDB's file lock keeps every other process from writing it, so an answer cannot go stale.
-        self._cache: dict[str, Any] = {}
+        self._local = threading.local()
+        # Responses are cached per URL while the store is read-only: DuckDB's file lock keeps every other
+        # process from writing it, so an answer cannot go stale. Bounded in entries and bytes (memory stays flat).
+        self._cache: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+        self._cache_bytes = 0
         self._cache_lock = threading.Lock()
+        self._index_lock = threading.Lock()
+        self._index: serving.ServingIndex | None = None
+        self.index()  # built (or checked) before the server answers, so no request waits for it
+        # Requests read the serving index; DuckDB answers only /api/stats. Its buffer cache would otherwise grow
+        # towards 80% of the machine's memory as pages are read: bounded, the server's memory stays flat.
+        self.store.con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
 
-    def cached(self, request: Request, compute: Callable[[], Any]) -> Any:
+    def index(self) -> serving.ServingIndex:
+        """The serving index; after an ingest (`--allow-ingest`), rebuilt on the first read that needs it."""
+        index = self._index
+        if index is not None:
+            return index
+        with self._index_lock:
+            if self._index is None:
+                with self.cursor() as cur:
+                    self._index = serving.ServingIndex.open(cur, self.db_path, force=self.allow_ingest)
+            return self._index
+
+    def stored(self) -> None:
+        """An article was stored: the serving index and the cached answers are out of date."""
+        with self._index_lock:
+            self._index = None
+        with self._cache_lock:
+            self._cache.clear()
+            self._cache_bytes = 0
+
+    def cached(self, request: Request, compute: Callable[[], Response], key: str | None = None) -> Response:
+        """The response for this URL (or `key`), computed once while the store is read-only."""
         if self.allow_ingest:
             return compute()
-        key = f"{request.url.path}?{sorted(request.query_params.multi_items())}"
+        key = key or f"{request.url.path}?{sorted(request.query_params.multi_items())}"
         with self._cache_lock:
-            if key in self._cache:
-                return self._cache[key]
-        value = compute()
-        with self._cache_lock:
-            if len(self._cache) >= CACHE_ENTRIES:
-                self._cache.pop(next(iter(self._cache)))  # oldest first
-            self._cache[key] = value
-        return value
-
-    def story_columns(self) -> set[str]:
-        """Columns of story_events in this store (the cross-article layer may add some)."""
-        with self.cursor() as cur:
-            return {d[0] for d in cur.execute("SELECT * FROM story_events LIMIT 0").description}
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+        if hit is not None:
+            return Response(hit[0], media_type=hit[1])
+        response = compute()
+        body = bytes(response.body)
+        if response.status_code == 200 and len(body) <= CACHE_ENTRY_BYTES:
+            with self._cache_lock:
+                if key not in self._cache:
+                    self._cache[key] = (body, response.media_type or "application/json")
+                    self._cache_bytes += len(body)
+                while len(self._cache) > CACHE_ENTRIES or self._cache_bytes > CACHE_BYTES:
+                    _, (old, _) = self._cache.popitem(last=False)  # least recently used first
+                    self._cache_bytes -= len(old)
+        return response
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        cur = self.store.con.cursor()
-        try:
-            yield cur
-        finally:
-            cur.close()
+        """This thread's DuckDB cursor (a cursor is a connection of its own: one per worker thread, kept)."""
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._local.cursor = self.store.con.cursor()
+        yield cur
 
     def nlp(self) -> Any:
         """The pipeline, loaded on first use and kept (loading takes seconds; most servers never need it)."""
@@ -279,6 +336,7 @@ def create_app(
         description="Structured event data extracted from news, with the evidence span of every field. "
                     "Lists return {items, total, next}; errors return {ok: false, error, status}.",
         docs_url=None, redoc_url=None,  # FastAPI's pages load scripts from a CDN; /docs is our own page
+        lifespan=_worker_threads,
     )
     app.state.sitrep = state
     versions = _versions(state)
@@ -345,9 +403,9 @@ def create_app(
         return versions
 
     @app.get("/api/stats", tags=["about"])
-    def stats(request: Request) -> dict[str, Any]:
+    def stats(request: Request) -> Response:
         """Counts of what the store holds, and the span of event dates."""
-        return _json(state.cached(request, _stats))
+        return state.cached(request, lambda: _json(_stats()), key="stats")  # parameters change nothing
 
     def _stats() -> dict[str, Any]:
         with state.cursor() as cur:
@@ -360,7 +418,30 @@ def create_app(
             first, last = cur.execute("SELECT min(date), max(date) FROM events").fetchone()
         return {**counts, "event_dates": {"first": Q.jsonable(first), "last": Q.jsonable(last)}}
 
-    # -- events --------------------------------------------------------------------------------------------------
+    # -- lists: filters as masks over the serving index, pages read by rank ----------------------------------------
+    def list_response(request: Request, name: str, f: Q.Filters, fmt: str, limit: int | None, offset: int,
+                      coords: Callable[[dict[str, Any]], tuple[Any, Any]] = _flat_coords) -> Response:
+        size = _page_size(fmt, limit)
+
+        def compute() -> Response:
+            index = state.index()
+            ranks = np.flatnonzero(index.mask(name, f))
+            total = len(ranks)
+            items = index.items(name, ranks[offset:offset + size])
+            return _list_page(request, name, items, total, offset, size, fmt, coords)
+
+        return state.cached(request, compute)
+
+    def _list_page(request: Request, name: str, items: list[str], total: int, offset: int, size: int, fmt: str,
+              coords: Callable[[dict[str, Any]], tuple[Any, Any]] = _flat_coords) -> Response:
+        next_link = _next_link(request, offset, size, total)
+        if fmt == "json":
+            return _items_json(items, total, next_link)
+        parsed = [json.loads(item) for item in items]
+        if fmt == "csv":
+            return _csv_response([_flat(item) for item in parsed], name.replace("_", "-"))
+        return _geojson(parsed, total, next_link, coords)
+
     @app.get("/api/events", tags=["events"])
     def events(request: Request, f: FilterDep, format: Fmt = "json",
                limit: Limit = None, offset: Offset = 0) -> Any:
@@ -369,108 +450,42 @@ def create_app(
         Filters: date range, type, status, country (source, target or place), actor, q, bbox, article_id.
         `format=geojson` gives Point features (events with coordinates only); `format=csv` flat rows.
         """
-        size = _page_size(format, limit)
-        where = Q.event_where(f)
-        with state.cursor() as cur:
-            total = cur.execute(f"SELECT count(*) {Q.EVENT_FROM} {where.sql()}", where.params).fetchone()[0]
-            if format == "csv":
-                cur.execute(f"WITH page AS (SELECT e.article_id, e.id {Q.EVENT_FROM} {where.sql()} {Q.EVENT_ORDER} "
-                            f"LIMIT ? OFFSET ?) SELECT {Q.EVENT_COLUMNS} {Q.EVENT_PAGE_FROM} JOIN page p ON "
-                            f"p.article_id = e.article_id AND p.id = e.id {Q.EVENT_ORDER}",
-                            [*where.params, size, offset])
-                return _csv_response(Q.rows_as_dicts(cur, decode_json=False), "events")
-            keys = cur.execute(f"SELECT e.article_id, e.id {Q.EVENT_FROM} {where.sql()} {Q.EVENT_ORDER} "
-                               "LIMIT ? OFFSET ?", [*where.params, size, offset]).fetchall()
-            records = {
-                article_id: json.loads(record) for article_id, record in cur.execute(
-                    "SELECT id, record FROM articles WHERE id IN (SELECT unnest(?))",
-                    [sorted({k[0] for k in keys})]).fetchall()}
-        items = []
-        for article_id, event_id in keys:
-            record = records[article_id]
-            article = {**record["article"], "id": article_id}
-            quotes = {q["id"]: q for q in record.get("quotes", []) if q.get("id")}
-            event = next((e for e in record.get("events", []) if e.get("id") == event_id), None)
-            if event is not None:
-                items.append(Q.event_from_record(article, event, quotes))
-        next_link = _next_link(request, offset, size, total)
-        if format == "geojson":
-            return _geojson(items, total, next_link,
-                            lambda e: ((e["place"] or {}).get("lat"), (e["place"] or {}).get("lon")))
-        return _json({"items": items, "total": total, "next": next_link})
+        return list_response(request, "events", f, format, limit, offset,
+                             lambda e: ((e["place"] or {}).get("lat"), (e["place"] or {}).get("lon")))
 
     @app.get("/api/event-locations", tags=["events"])
     def event_locations(request: Request, f: FilterDep, format: Fmt = "json",
                         limit: Annotated[int, Query(ge=1, le=10_000)] = 2000) -> Any:
         """Events grouped by location (for the map): count, top types, and counts per type group."""
-        items = state.cached(request, lambda: _locations(f, limit))
-        if format == "geojson":
-            return _geojson(items, len(items), None, _flat_coords)
-        if format == "csv":
-            return _csv_response(items, "event-locations")
-        return _json({"items": items, "total": len(items), "next": None})
+        def compute() -> Response:
+            index = state.index()
+            items = serving.locations(index, index.mask("events", f), limit)
+            if format == "geojson":
+                return _geojson(items, len(items), None, _flat_coords)
+            if format == "csv":
+                return _csv_response(items, "event-locations")
+            return _json({"items": items, "total": len(items), "next": None})
 
-    def _locations(f: Q.Filters, limit: int) -> list[dict[str, Any]]:
-        where = Q.event_where(f)
-        where.add("e.lat IS NOT NULL AND e.lon IS NOT NULL")
-        groups = ", ".join(
-            f"count(*) FILTER (WHERE e.type IN ({', '.join(repr(t) for t in types)})) AS {group}"
-            for group, types in Q.TYPE_GROUPS.items())
-        sql = (f"SELECT round(e.lat, 3) AS lat, round(e.lon, 3) AS lon, mode(e.place_name) AS name, "
-               f"mode(e.place_precision) AS precision, count(*) AS events, mode(e.type) AS top_type, {groups}, "
-               f"min(e.date) AS first, max(e.date) AS last {Q.EVENT_FROM} {where.sql()} GROUP BY 1, 2 "
-               "ORDER BY events DESC, lat, lon LIMIT ?")
-        with state.cursor() as cur:
-            return Q.rows_as_dicts(cur.execute(sql, [*where.params, limit]))
+        return state.cached(request, compute)
 
     @app.get("/api/timeline", tags=["events"])
     def timeline(request: Request, f: FilterDep,
-                 bucket: Annotated[str, Query(pattern="^(auto|day|week|month|year)$")] = "auto") -> dict[str, Any]:
+                 bucket: Annotated[str, Query(pattern="^(auto|day|week|month|year)$")] = "auto") -> Any:
         """Event counts per day/week/month (auto picks by the span), split by type group, with the filters."""
-        return _json(state.cached(request, lambda: _timeline(f, bucket)))
+        def compute() -> Response:
+            index = state.index()
+            return _json(serving.timeline(index, index.mask("events", f), bucket))
 
-    def _timeline(f: Q.Filters, bucket: str) -> dict[str, Any]:
-        where = Q.event_where(f)
-        where.add("e.date IS NOT NULL")
-        with state.cursor() as cur:
-            first, last = cur.execute(f"SELECT min(e.date), max(e.date) {Q.EVENT_FROM} {where.sql()}",
-                                      where.params).fetchone()
-            if bucket == "auto":
-                span = (last - first).days if first and last else 0
-                bucket = "day" if span <= 120 else "week" if span <= 900 else "month"
-            groups = ", ".join(
-                f"count(*) FILTER (WHERE e.type IN ({', '.join(repr(t) for t in types)})) AS {group}"
-                for group, types in Q.TYPE_GROUPS.items())
-            items = Q.rows_as_dicts(cur.execute(
-                f"SELECT date_trunc('{bucket}', e.date)::DATE AS date, count(*) AS events, {groups} "
-                f"{Q.EVENT_FROM} {where.sql()} GROUP BY 1 ORDER BY 1", where.params))
-        return {"items": items, "total": len(items), "next": None, "bucket": bucket,
-                "first": Q.jsonable(first), "last": Q.jsonable(last)}
+        return state.cached(request, compute)
 
     @app.get("/api/facets", tags=["events"])
-    def facets(request: Request, f: FilterDep) -> dict[str, Any]:
+    def facets(request: Request, f: FilterDep) -> Any:
         """How many events of each type, status and country match the filters (for filter menus)."""
-        return _json(state.cached(request, lambda: _facets(f)))
+        def compute() -> Response:
+            index = state.index()
+            return _json(serving.facets(index, index.mask("events", f)))
 
-    def _facets(f: Q.Filters) -> dict[str, Any]:
-        where = Q.event_where(f)
-        base = f"{Q.EVENT_FROM} {where.sql()}"
-        with state.cursor() as cur:
-            types = cur.execute(f"SELECT e.type, count(*) {base} GROUP BY 1 ORDER BY 2 DESC, 1",
-                                where.params).fetchall()
-            statuses = cur.execute(f"SELECT e.status, count(*) {base} GROUP BY 1 ORDER BY 2 DESC, 1",
-                                   where.params).fetchall()
-            countries = cur.execute(
-                "SELECT c, count(*) FROM (SELECT DISTINCT e.article_id, e.id, unnest(string_split("
-                "concat_ws(';', e.source_countries, e.target_countries, p.country), ';')) AS c "
-                f"{Q.EVENT_FROM} LEFT JOIN (SELECT geonameid, any_value(country) AS country FROM places "
-                f"GROUP BY 1) p ON p.geonameid = e.place_geonameid {where.sql()}) WHERE c <> '' "
-                "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 300", where.params).fetchall()
-
-        def pairs(rows: list[tuple[Any, int]]) -> list[dict[str, Any]]:
-            return [{"value": v, "count": n} for v, n in rows if v is not None]
-
-        return {"types": pairs(types), "statuses": pairs(statuses), "countries": pairs(countries)}
+        return state.cached(request, compute)
 
     # -- articles ------------------------------------------------------------------------------------------------
     @app.get("/api/articles", tags=["articles"])
@@ -480,42 +495,18 @@ def create_app(
         actor, bbox (any place of the article inside)."""
         if format == "geojson":
             raise ApiError(400, "'format=geojson' is offered for events, event-locations, places and quantities.")
-        size = _page_size(format, limit)
-        where = Q.article_where(f)
-        with state.cursor() as cur:
-            total = cur.execute(f"SELECT count(*) FROM articles a {where.sql()}", where.params).fetchone()[0]
-            # keys first, then the wide columns of just that page by primary key
-            order = "ORDER BY a.published DESC NULLS LAST, a.ingested_at DESC, a.id"
-            ids = [r[0] for r in cur.execute(f"SELECT a.id FROM articles a {where.sql()} {order} LIMIT ? OFFSET ?",
-                                             [*where.params, size, offset]).fetchall()]
-            cur.execute(f"SELECT {Q.ARTICLE_COLUMNS} FROM articles a WHERE a.id IN (SELECT unnest(?)) {order}", [ids])
-            items = Q.rows_as_dicts(cur)
-            counts = dict(cur.execute("SELECT article_id, count(*) FROM events WHERE article_id IN "
-                                      "(SELECT unnest(?)) GROUP BY 1", [[a["id"] for a in items]]).fetchall())
-        for item in items:
-            item["events"] = counts.get(item["id"], 0)
-        if format == "csv":
-            return _csv_response(items, "articles")
-        return _json({"items": items, "total": total, "next": _next_link(request, offset, size, total)})
+        return list_response(request, "articles", f, format, limit, offset)
 
     @app.get("/api/articles/{article_id}", tags=["articles"])
-    def article(article_id: str) -> dict[str, Any]:
+    def article(article_id: str) -> Response:
         """One article's full contract object (text and every field with its offsets), plus its story events.
 
         Offsets are Python code-point indices into `article.text` (end exclusive).
         """
-        with state.cursor() as cur:
-            row = cur.execute("SELECT record, duplicate_of, ingested_at FROM articles WHERE id = ?",
-                              [article_id]).fetchone()
-            if row is None:
-                raise ApiError(404, f"No article with id '{article_id}'.")
-            stories = cur.execute("SELECT story_event_id, event_id FROM story_event_reports WHERE article_id = ? "
-                                  "ORDER BY event_id", [article_id]).fetchall()
-        record = json.loads(row[0])
-        record["duplicate_of"] = row[1]
-        record["ingested_at"] = Q.jsonable(row[2])
-        record["story_events"] = [{"story_event_id": s, "event_id": e} for s, e in stories]
-        return _json(record)
+        body = state.index().article(article_id)
+        if body is None:
+            raise ApiError(404, f"No article with id '{article_id}'.")
+        return Response(body, media_type="application/json")
 
     @app.post("/api/articles", tags=["articles"], status_code=201,
               openapi_extra=_BODY_DOC)
@@ -527,6 +518,8 @@ def create_app(
         result = await _run_in_thread(lambda: _extract(state, article))
         with state.write_lock:
             added = state.store.add(result)
+        if added:
+            state.stored()
         body = {"ok": True, "id": result.article.id, "stored": added,
                 "events": len(result.events), "sha256": result.article.sha256}
         if not added:
@@ -546,37 +539,6 @@ def create_app(
     app.post("/api/extract", tags=["extract"], openapi_extra=_BODY_DOC, summary="Extract (alias)")(extract_one)
 
     # -- the other tables -----------------------------------------------------------------------------------------
-    def table_list(request: Request, *, table: str, columns: str, where: Q.Where, order: str, fmt: str,
-                   limit: int | None, offset: int, name: str) -> Any:
-        size = _page_size(fmt, limit)
-        base = f"FROM {table} x JOIN articles a ON a.id = x.article_id {where.sql()}"
-        with state.cursor() as cur:
-            total = cur.execute(f"SELECT count(*) {base}", where.params).fetchone()[0]
-            cur.execute(f"SELECT {columns} {base} ORDER BY {order} LIMIT ? OFFSET ?", [*where.params, size, offset])
-            items = Q.rows_as_dicts(cur, decode_json=fmt != "csv")
-        next_link = _next_link(request, offset, size, total)
-        if fmt == "csv":
-            return _csv_response(items, name)
-        if fmt == "geojson":
-            return _geojson(items, total, next_link, _flat_coords)
-        return _json({"items": items, "total": total, "next": next_link})
-
-    def grouped_list(request: Request, *, sql_from: str, select: str, group: str, where: Q.Where, order: str,
-                     fmt: str, limit: int | None, offset: int, name: str) -> Any:
-        size = _page_size(fmt, limit)
-        with state.cursor() as cur:
-            total = cur.execute(f"SELECT count(*) FROM (SELECT 1 {sql_from} {where.sql()} GROUP BY {group})",
-                                where.params).fetchone()[0]
-            cur.execute(f"SELECT {select} {sql_from} {where.sql()} GROUP BY {group} ORDER BY {order} "
-                        "LIMIT ? OFFSET ?", [*where.params, size, offset])
-            items = Q.rows_as_dicts(cur)
-        next_link = _next_link(request, offset, size, total)
-        if fmt == "csv":
-            return _csv_response(items, name)
-        if fmt == "geojson":
-            return _geojson(items, total, next_link, _flat_coords)
-        return _json({"items": items, "total": total, "next": next_link})
-
     @app.get("/api/actors", tags=["entities"])
     def actors(request: Request, f: FilterDep, format: Fmt = "json",
                limit: Limit = None, offset: Offset = 0,
@@ -586,16 +548,21 @@ def create_app(
         Filters: actor/q (name), country, category (sector), dates (article published), article_id."""
         if format == "geojson":
             raise ApiError(400, "Actors have no coordinates; use format=json or csv.")
-        where = Q.actor_where(f)
-        if group:
-            return grouped_list(
-                request, sql_from="FROM actors x JOIN articles a ON a.id = x.article_id",
-                select="x.name, x.country, x.sector, count(DISTINCT x.article_id) AS articles",
-                group="x.name, x.country, x.sector", where=where, order="articles DESC, x.name, x.country",
-                fmt=format, limit=limit, offset=offset, name="actors")
-        return table_list(request, table="actors", columns="x.*, a.title AS article_title, a.published",
-                          where=where, order="a.published DESC NULLS LAST, x.article_id, x.id", fmt=format,
-                          limit=limit, offset=offset, name="actors")
+        if not group:
+            return list_response(request, "actors", f, format, limit, offset)
+        size = _page_size(format, limit)
+
+        def compute() -> Response:
+            index = state.index()
+            codes, counts, vocab = serving.grouped_actors(index, index.mask("actors", f))
+            items = []
+            for code, count in zip(codes[offset:offset + size].tolist(), counts[offset:offset + size].tolist(),
+                                   strict=True):
+                name, country, sector = json.loads(vocab.values[code])
+                items.append(json.dumps({"name": name, "country": country, "sector": sector, "articles": count}))
+            return _list_page(request, "actors", items, len(codes), offset, size, format)
+
+        return state.cached(request, compute)
 
     @app.get("/api/places", tags=["entities"])
     def places(request: Request, f: FilterDep, format: Fmt = "json",
@@ -604,19 +571,20 @@ def create_app(
                = False) -> Any:
         """Toponym mentions resolved to GeoNames (one row per mention), or grouped by place with `group=true`.
         Filters: q, country, bbox, category (precision), dates, article_id. `format=geojson` gives points."""
-        where = Q.place_where(f)
-        if group:
-            where.add("x.geonameid IS NOT NULL")
-            return grouped_list(
-                request, sql_from="FROM places x JOIN articles a ON a.id = x.article_id",
-                select="x.geonameid, any_value(x.name) AS name, any_value(x.lat) AS lat, any_value(x.lon) AS lon, "
-                       "any_value(x.country) AS country, any_value(x.feature_code) AS feature_code, "
-                       "count(*) AS mentions, count(DISTINCT x.article_id) AS articles",
-                group="x.geonameid", where=where, order="mentions DESC, x.geonameid", fmt=format, limit=limit,
-                offset=offset, name="places")
-        return table_list(request, table="places", columns="x.*, a.title AS article_title, a.published",
-                          where=where, order="a.published DESC NULLS LAST, x.article_id, x.idx", fmt=format,
-                          limit=limit, offset=offset, name="places")
+        if not group:
+            return list_response(request, "places", f, format, limit, offset)
+        size = _page_size(format, limit)
+
+        def compute() -> Response:
+            index = state.index()
+            codes, mentions, articles = serving.grouped_places(
+                index, index.mask("places", f), by_row=bool(f.q or f.category or f.countries or f.bbox))
+            items = [f'{index.place_groups[c][:-1]},"mentions":{m},"articles":{a}}}' for c, m, a in zip(
+                codes[offset:offset + size].tolist(), mentions[offset:offset + size].tolist(),
+                articles[offset:offset + size].tolist(), strict=True)]
+            return _list_page(request, "places", items, len(codes), offset, size, format)
+
+        return state.cached(request, compute)
 
     @app.get("/api/quotes", tags=["entities"])
     def quotes(request: Request, f: FilterDep, format: Fmt = "json",
@@ -625,87 +593,35 @@ def create_app(
         (speaker), category (kind), dates, article_id."""
         if format == "geojson":
             raise ApiError(400, "Quotes have no coordinates; use format=json or csv.")
-        return table_list(request, table="quotes", columns="x.*, a.title AS article_title, a.published",
-                          where=Q.quote_where(f), order="a.published DESC NULLS LAST, x.article_id, x.idx",
-                          fmt=format, limit=limit, offset=offset, name="quotes")
+        return list_response(request, "quotes", f, format, limit, offset)
 
     @app.get("/api/quantities", tags=["entities"])
     def quantities(request: Request, f: FilterDep, format: Fmt = "json",
                    limit: Limit = None, offset: Offset = 0) -> Any:
         """Counts of people (killed, injured, displaced, ...) with bounds and attribution. Filters: category,
         q, country and bbox (of the count's place), dates, article_id."""
-        return table_list(request, table="quantities", columns="x.*, a.title AS article_title, a.published",
-                          where=Q.quantity_where(f), order="a.published DESC NULLS LAST, x.article_id, x.idx",
-                          fmt=format, limit=limit, offset=offset, name="quantities")
+        return list_response(request, "quantities", f, format, limit, offset)
 
     # -- story events ---------------------------------------------------------------------------------------------
     @app.get("/api/story-events", tags=["stories"])
     def story_events(request: Request, f: FilterDep, format: Fmt = "json",
                      limit: Limit = None, offset: Offset = 0) -> Any:
-        """Events merged across articles, with how many reports and articles support each.
-        Filters: type, date range, bbox. Empty until the cross-article layer has linked reports."""
-        size = _page_size(format, limit)
-        where = Q.Where()
-        if f.types:
-            where.add("s.type IN (SELECT unnest(?))", f.types)
-        if f.date_from:
-            where.add("s.date >= ?", f.date_from)
-        if f.date_to:
-            where.add("s.date <= ?", f.date_to)
-        if f.bbox:
-            Q._bbox(where, "s.lat", "s.lon", f.bbox)
-        if f.countries and {"source_countries", "target_countries"} <= state.story_columns():
-            where.add("(list_has_any(string_split(coalesce(s.source_countries, ''), ';'), ?)"
-                      " OR list_has_any(string_split(coalesce(s.target_countries, ''), ';'), ?))",
-                      f.countries, f.countries)
-        with state.cursor() as cur:
-            total = cur.execute(f"SELECT count(*) FROM story_events s {where.sql()}", where.params).fetchone()[0]
-            if "reports" in state.story_columns():
-                # the cross-article layer keeps a report count per story: order by it, count the page only
-                ids = [r[0] for r in cur.execute(
-                    f"SELECT s.id FROM story_events s {where.sql()} ORDER BY s.reports DESC NULLS LAST, "
-                    "s.date DESC NULLS LAST, s.id LIMIT ? OFFSET ?", [*where.params, size, offset]).fetchall()]
-                page = Q.Where()
-                page.add("s.id IN (SELECT unnest(?))", ids)
-                reports_from = ("(SELECT story_event_id, count(*) AS n_reports, count(DISTINCT article_id) AS "
-                                "n_articles FROM story_event_reports WHERE story_event_id IN (SELECT unnest(?)) "
-                                "GROUP BY 1)")
-                params: list[Any] = [ids, *page.params]  # the subquery's ids come first in the SQL
-                order = "ORDER BY s.reports DESC NULLS LAST, s.date DESC NULLS LAST, s.id"
-            else:
-                page = where
-                reports_from = ("(SELECT story_event_id, count(*) AS n_reports, count(DISTINCT article_id) AS "
-                                "n_articles FROM story_event_reports GROUP BY 1)")
-                order = "ORDER BY n_reports DESC, s.date DESC NULLS LAST, s.id LIMIT ? OFFSET ?"
-                params = [*where.params, size, offset]
-            cur.execute("SELECT s.*, coalesce(r.n_reports, 0) AS n_reports, coalesce(r.n_articles, 0) AS n_articles "
-                        f"FROM story_events s LEFT JOIN {reports_from} r ON r.story_event_id = s.id {page.sql()} "
-                        f"{order}", params)
-            items = Q.rows_as_dicts(cur, decode_json=format != "csv")
-        next_link = _next_link(request, offset, size, total)
-        if format == "csv":
-            return _csv_response(items, "story-events")
-        if format == "geojson":
-            return _geojson(items, total, next_link, _flat_coords)
-        return _json({"items": items, "total": total, "next": next_link})
+        """Events merged across articles, with how many reports and articles support each (the list leaves out
+        `summary`; the story's own endpoint has it). Filters: type, date range, bbox, country (sources and
+        targets). Empty until the cross-article layer has linked reports."""
+        return list_response(request, "story_events", f, format, limit, offset)
 
     @app.get("/api/story-events/{story_id}", tags=["stories"])
-    def story_event(story_id: str) -> dict[str, Any]:
+    def story_event(story_id: str) -> Response:
         """One story event with every report (event, article, quote, counts) and where reports disagree."""
-        with state.cursor() as cur:
-            rows = Q.rows_as_dicts(cur.execute("SELECT * FROM story_events WHERE id = ?", [story_id]))
-            if not rows:
-                raise ApiError(404, f"No story event with id '{story_id}'.")
-            story = rows[0]
-            reports = [Q.shape_event(r) for r in Q.rows_as_dicts(cur.execute(
-                f"SELECT {Q.EVENT_COLUMNS} FROM story_event_reports r JOIN events e ON e.article_id = r.article_id "
-                "AND e.id = r.event_id JOIN articles a ON a.id = e.article_id LEFT JOIN quotes q ON "
-                "q.article_id = e.article_id AND q.id = e.quote_id WHERE r.story_event_id = ? "
-                "ORDER BY a.published NULLS LAST, e.article_id, e.id", [story_id]))]
-            counts = Q.rows_as_dicts(cur.execute(
-                "SELECT x.article_id, x.event_id, x.category, x.value, x.low, x.high, x.text, x.start, x.\"end\" "
-                "FROM quantities x JOIN story_event_reports r ON r.article_id = x.article_id AND r.event_id = "
-                "x.event_id WHERE r.story_event_id = ? ORDER BY x.category, x.article_id", [story_id]))
+        index = state.index()
+        found = index.story(story_id)
+        if found is None:
+            raise ApiError(404, f"No story event with id '{story_id}'.")
+        story, ranks, counts = found
+        reports = [json.loads(item) for item in index.items("events", ranks)]
+        reports.sort(key=lambda r: (r["article"]["published"] is None, r["article"]["published"] or "",
+                                    r["article_id"], r["id"]))
         for report in reports:
             report["quantities"] = [c for c in counts if c["article_id"] == report["article_id"]
                                     and c["event_id"] == report["id"]]
@@ -717,6 +633,17 @@ def create_app(
         return _json(story)
 
     return app
+
+
+@asynccontextmanager
+async def _worker_threads(app: FastAPI) -> AsyncIterator[None]:
+    """Serve requests on WORKER_THREADS threads instead of anyio's default 40: the work holds the GIL most of
+    the time, so more threads only queue inside the process, and each keeps a DuckDB cursor, a SQLite
+    connection and a malloc arena of its own (memory that grew with the thread count under load)."""
+    import anyio.to_thread
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    yield
 
 
 def _versions(state: State) -> dict[str, Any]:
