@@ -23,6 +23,7 @@ from sitrep.model import Article, ArticleResult, Failure, text_sha256
 from sitrep.stages import STAGE_ORDER
 from sitrep.stages import actors as _actors  # noqa: F401  (each import registers one factory)
 from sitrep.stages import events as _events  # noqa: F401
+from sitrep.stages import paragraphs as _paragraphs  # noqa: F401
 from sitrep.stages import places as _places  # noqa: F401
 from sitrep.stages import quantities as _quantities  # noqa: F401
 from sitrep.stages import quotes as _quotes  # noqa: F401
@@ -44,6 +45,7 @@ def load(
     model: str = MODEL_NAME,
     disable: Iterable[str] = DEFAULT_DISABLE,
     config: dict[str, dict] | None = None,
+    paragraphs: bool = True,
 ) -> Language:
     """Load the English pipeline and add sitrep's stages after its NER.
 
@@ -51,6 +53,7 @@ def load(
     model (str): an installed spaCy pipeline package.
     disable (Iterable[str]): components of the English model to disable.
     config (dict): per-stage config overrides, e.g. {"sitrep_places": {"min_confidence": 0.5}}.
+    paragraphs (bool): add `sitrep_paragraphs` before the parser, so that a line break starts a sentence.
     RETURNS (Language): the pipeline; `nlp.pipe_names` lists what runs.
     """
     register_extensions()
@@ -59,6 +62,9 @@ def load(
     except OSError as e:
         raise SitrepError(Errors.E201.format(model=model)) from e
     config = config or {}
+    if paragraphs and "parser" in nlp.pipe_names:
+        # Line breaks are sentence boundaries; they must be set before the parser decides its own.
+        nlp.add_pipe("sitrep_paragraphs", before="parser", config=config.get("sitrep_paragraphs", {}))
     for name in stages:
         nlp.add_pipe(name, config=config.get(name, {}))
     return nlp

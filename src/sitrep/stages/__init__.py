@@ -2,6 +2,7 @@
 
 | factory | module | writes |
 |---|---|---|
+| `sitrep_paragraphs` | `paragraphs.py` | `token.is_sent_start` (before the parser: a line break starts a sentence) |
 | `sitrep_places` | `places.py` | `doc._.places` |
 | `sitrep_times` | `times.py` | `doc._.times` |
 | `sitrep_actors` | `actors.py` | `doc._.actors` |
