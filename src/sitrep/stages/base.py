@@ -32,3 +32,13 @@ def publication_date(doc: Doc) -> dt.date | None:
         return dt.date.fromisoformat(article.published)
     except ValueError:
         return None
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text` without rebuilding it: spaCy joins every token's text on each access, which costs more than
+    some stages' whole work on a long article. The article the pipeline made the doc from holds the same
+    string; a doc made some other way falls back to `doc.text`."""
+    article: Article | None = doc._.article if Doc.has_extension("article") else None
+    if article is not None and len(doc) and len(article.text) == doc[-1].idx + len(doc[-1].text_with_ws):
+        return article.text
+    return doc.text

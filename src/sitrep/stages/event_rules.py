@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Span, Token
 
 from sitrep.resources import plover
 from sitrep.resources.plover import Lexicon, Rule
+from sitrep.stages.base import doc_text
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
@@ -66,7 +67,7 @@ class Candidate:
 
 def boilerplate_offsets(doc: Doc) -> list[int]:
     """Where site-promotion cues ('click here', 'read our blog') occur: once per doc, not per sentence."""
-    lowered = doc.text.lower()
+    lowered = doc_text(doc).lower()
     found: list[int] = []
     for cue in BOILERPLATE:
         start = lowered.find(cue)

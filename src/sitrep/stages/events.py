@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -269,6 +270,14 @@ class _DocContext:
                     continue
                 for token in span:
                     self.token_actor.setdefault(token.i, actor)
+        # every mention of a country-coded actor, by start offset, so that a sentence's actors are a slice
+        self.coded_mentions: list[tuple[int, int, int, Actor]] = sorted(
+            (m.start, m.end, n, actor) for n, actor in enumerate(self.actors) if actor.country
+            for m in actor.mentions)
+        self.coded_starts: list[int] = [item[0] for item in self.coded_mentions]
+        # the named entities in text order with their start offsets: `Span.ents` scans every entity of the doc
+        self.ents: list[Span] = list(doc.ents)
+        self.ent_starts: list[int] = [ent.start_char for ent in self.ents]
         self.event_date = _upstream("sitrep.stages.times", "event_date")
         self.place_for_clause = _upstream("sitrep.stages.places", "place_for")
         self.main_place_of = _upstream("sitrep.stages.places", "main_place")
@@ -535,17 +544,18 @@ class _DocContext:
             patient, _ = rules.passive_parts(cand.head)
             if patient is not None:
                 coordinated |= {t.idx for t in patient.subtree}
-        found: list[tuple[int, Actor]] = []
-        for actor in self.actors:
-            if not actor.country or actor.id in taken_ids:
+        nearest: dict[int, tuple[int, Actor]] = {}  # actor's position in self.actors -> (distance, actor)
+        for start, end, n, actor in self.coded_mentions[bisect_left(self.coded_starts, lo):
+                                                        bisect_left(self.coded_starts, hi)]:
+            if actor.id in taken_ids or start in coordinated or (
+                    governors and self._governing_subject(start, end, governors)):
                 continue
-            starts = [m.start for m in actor.mentions if lo <= m.start < hi and m.start not in coordinated
-                      and not (governors and self._governing_subject(m.start, m.end, governors))]
-            if starts:
-                found.append((min(abs(s - pos) for s in starts), actor))
-        if not found:
+            if n not in nearest or abs(start - pos) < nearest[n][0]:
+                nearest[n] = (abs(start - pos), actor)
+        if not nearest:
             return []
-        found.sort(key=lambda item: item[0])
+        # by distance, ties in actor order (as the stable sort over self.actors gave)
+        found = [nearest[n] for n in sorted(nearest, key=lambda n: (nearest[n][0], n))]
         if before and not skip_nearest:
             other = [a for _, a in found if a.country not in taken_countries]
             return [_ref(other[0])] if other else []
@@ -590,9 +600,7 @@ class _DocContext:
         start, end = rules.clause_bounds(cand)
         taken = {r.get("country") for r in exclude if r.get("country")}
         best: tuple[int, dict[str, Any]] | None = None
-        for ent in cand.trigger.sent.ents:
-            if not (start <= ent.start_char < end):
-                continue
+        for ent in self.ents[bisect_left(self.ent_starts, start):bisect_left(self.ent_starts, end)]:
             if ent.label_ not in ("GPE", "LOC", "FAC") and not (ent.label_ == "NORP" and _named_place(ent.root)):
                 continue
             if self.actor_in(ent) is not None:

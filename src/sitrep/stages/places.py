@@ -39,7 +39,7 @@ from sitrep.model import Place
 from sitrep.resources.countries import DEMONYM
 from sitrep.resources.countries import lookup as country_lookup
 from sitrep.resources.gazetteer import Entry, Gazetteer, load_gazetteer, name_key
-from sitrep.stages.base import register_extension
+from sitrep.stages.base import doc_text, register_extension
 
 TOPONYM_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Entity labels whose span may still be a mislabelled place name (checked against the gazetteer).
@@ -550,9 +550,10 @@ class PlacesStage:
     def _resolve(self, doc: Doc, mentions: list[_Mention]) -> None:
         for m in mentions:
             m.kind_hint = _descriptor(m.span)
+        text = doc_text(doc)
         for a, b in pairwise(mentions):
             # "Paris, Texas" / "Long Beach, Calif.": the second names where the first lies.
-            between = doc.text[a.span.end_char:b.span.start_char]
+            between = text[a.span.end_char:b.span.start_char]
             if between.strip() == "," and not _is_list(doc, b):
                 a.within = [c[0] for c in b.candidates if c[0].kind in ("country", "admin1", "admin2")]
         # One sense per discourse: every mention of a name in an article names the same place, so
@@ -1001,7 +1002,7 @@ def main_place(doc: Doc) -> Place | None:
     places: list[Place] = [p for p in (doc._.places or []) if p.geonameid is not None]
     if not places:
         return None
-    length = max(len(doc.text), 1)
+    length = max(doc[-1].idx + len(doc[-1].text_with_ws), 1) if len(doc) else 1  # len(doc.text), without building it
     weight: dict[int, float] = defaultdict(float)
     first: dict[int, Place] = {}
     for p in places:

@@ -41,7 +41,7 @@ from sitrep.resources.numbers import (
     digits_value,
     parse_words,
 )
-from sitrep.stages.base import register_extension
+from sitrep.stages.base import doc_text, register_extension
 
 
 def _words(text: str) -> frozenset[str]:
@@ -305,7 +305,8 @@ class QuantitiesStage:
         counts.extend(_suicides(doc))
         counts.sort(key=lambda c: c.start)
         counts = self._merge(counts)
-        return [self._to_quantity(doc, c) for c in counts]
+        text = doc_text(doc)
+        return [self._to_quantity(doc, text, c) for c in counts]
 
     def _number_end(self, doc: Doc, i: int, *, glued: bool = False) -> int:
         """The end (exclusive token index) of the number phrase starting at token i, or i if none."""
@@ -593,9 +594,9 @@ class QuantitiesStage:
             merged.append(a)
         return merged
 
-    def _to_quantity(self, doc: Doc, count: _Count) -> Quantity:
+    def _to_quantity(self, doc: Doc, text: str, count: _Count) -> Quantity:
         return Quantity.model_construct(
-            text=doc.text[count.start:count.end], start=count.start, end=count.end, category=count.category,
+            text=text[count.start:count.end], start=count.start, end=count.end, category=count.category,
             value=count.value, low=count.low, high=count.high, approximate=count.approximate, unit=count.unit,
             place=_place(doc, count), source=_source(doc, count), event_id=None, term=count.term,
         )

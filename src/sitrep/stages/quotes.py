@@ -59,7 +59,7 @@ from spacy.tokens import Span as SpacySpan
 from sitrep.model import Quote, Speaker
 from sitrep.model import Span as TextSpan
 from sitrep.stages.actors import actor_at
-from sitrep.stages.base import register_extension
+from sitrep.stages.base import doc_text, register_extension
 
 
 def _words(block: str) -> frozenset[str]:
@@ -255,7 +255,7 @@ class QuotesStage:
 
     # ------------------------------------------------------------------ pipeline of one doc
     def extract(self, doc: Doc) -> list[Quote]:
-        text = doc.text  # Doc.text joins every token: read it once
+        text = doc_text(doc)
         marks = find_quotations(text)
         in_quote = _token_quote_index(doc, marks)
         drafts = self._attributions(doc, text, marks, in_quote)

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Token
 from sitrep.errors import Warnings
 from sitrep.model import EventDate, Time
 from sitrep.stages import timex_grammar as grammar
-from sitrep.stages.base import publication_date, register_extension
+from sitrep.stages.base import doc_text, publication_date, register_extension
 
 # Verbs after which an infinitive or a passive points ahead: "plans to meet Tuesday", "is due Tuesday".
 FUTURE_CUES = frozenset({
@@ -88,7 +88,7 @@ class TimesStage:
     def __call__(self, doc: Doc) -> Doc:
         """Find, normalise and store the document's time expressions in `doc._.times`."""
         dct = publication_date(doc)
-        text = doc.text
+        text = doc_text(doc)
         ctx = grammar.Context(dct=dct, direction=lambda start, end: direction(doc, start, end, text))
         matches = grammar.find(text, self.grammar, guard=lambda family, start, end: _keep(doc, family, start, end),
                                ctx=ctx)
@@ -139,7 +139,7 @@ def direction(doc: Doc, start: int, end: int, text: str | None = None) -> str | 
 
     text (str): `doc.text`, passed in by callers that have it (`Doc.text` rebuilds the string each time).
     """
-    text = doc.text if text is None else text
+    text = doc_text(doc) if text is None else text
     if AHEAD_CUE.search(text, max(0, start - 16), start):
         return "future"
     if SAID_CUE.search(text, max(0, start - 24), start):
