@@ -310,6 +310,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=None, help="concurrent clients (default 20, --soak 50)")
     parser.add_argument("--seconds", type=float, default=None, help="length of the load phase (default 30, "
                         "--soak 60)")
+    parser.add_argument("--client", choices=("wire", "httpx"), default="wire",
+                        help="load client: HTTP/1.1 on asyncio streams (light on CPU) or httpx (see loadtest.py)")
     parser.add_argument("--no-browser", action="store_true", help="skip the page loads")
     parser.add_argument("--no-serial", action="store_true", help="skip the one-client pass")
     parser.add_argument("--page-repeats", type=int, default=3)
@@ -357,8 +359,8 @@ def main() -> None:
             mean_cpu = statistics.mean(cpu for _, cpu in one.values())
             print(f"mean server CPU per request over the mix: {mean_cpu:.1f} ms; {machine()}")
             figures["serial"] = {k: {"median_ms": round(m, 1), "cpu_ms": round(c, 1)} for k, (m, c) in one.items()}
-        print(f"\nload: {clients} concurrent clients for {seconds:.0f} s; before: {machine()}")
-        report = run_load(server.url, endpoints, clients=clients, seconds=seconds, pid=pid)
+        print(f"\nload: {clients} concurrent clients ({args.client} client) for {seconds:.0f} s; before: {machine()}")
+        report = run_load(server.url, endpoints, clients=clients, seconds=seconds, pid=pid, client=args.client)
         print(report.table())
         print(f"after: {machine()}")
         figures["load"] = report.as_dict()

@@ -9,6 +9,12 @@ seconds on a small store, by `tests/api/test_load.py`. Only ever aimed at the lo
 Each client is a closed loop (send, wait for the answer, send the next), as a dashboard user or a script is;
 requests cycle through the workload with parameters drawn from a seeded `random.Random`, so most list
 requests are different URLs (a per-URL cache cannot answer them) and every run draws the same ones.
+
+Why the default client speaks HTTP/1.1 over asyncio streams itself (`client="wire"`): client and server share
+the 2-core machine, and httpx spends more CPU per request than the server does (measured 2026-12-07: the load
+process at 78% of a core, the server at 41%), so its latencies were mostly the client's own queue. The wire
+client sends a GET on a kept-alive connection and reads the status line, the headers and a
+Content-Length or chunked body, the way `wrk` does; `client="httpx"` keeps the old client for comparison.
 """
 
 from __future__ import annotations
@@ -18,9 +24,11 @@ import datetime as dt
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
@@ -170,12 +178,15 @@ class LoadReport:
 
 def run_load(url: str, endpoints: Sequence[Endpoint], *, clients: int, seconds: float,
              max_requests: int | None = None, pid: int | None = None, seed: int = 0,
-             sample_every: float = 1.0, timeout: float = 30.0) -> LoadReport:
+             sample_every: float = 1.0, timeout: float = 30.0, client: str = "wire") -> LoadReport:
     """`clients` closed-loop clients cycle through `endpoints` for `seconds` (or `max_requests`).
 
     pid (int): the server's process id; its RSS is sampled every `sample_every` seconds.
+    client (str): "wire" (HTTP/1.1 on asyncio streams, light on CPU) or "httpx" (see the module docstring).
     Any answer other than 200, and any failed request (timeout, reset), is an error.
     """
+    if client not in ("wire", "httpx"):
+        raise ValueError(f"client must be 'wire' or 'httpx', not {client!r}")
     report = LoadReport(clients=clients, timings={e.name: [] for e in endpoints},
                         lists={e.name for e in endpoints if e.is_list})
     stop = threading.Event()
@@ -185,7 +196,8 @@ def run_load(url: str, endpoints: Sequence[Endpoint], *, clients: int, seconds: 
         sampler.start()
     started = time.perf_counter()
     try:
-        asyncio.run(_clients(url, endpoints, clients, seconds, max_requests, seed, timeout, report))
+        run = _wire_clients if client == "wire" else _httpx_clients
+        asyncio.run(run(url, endpoints, clients, seconds, max_requests, seed, timeout, report))
     finally:
         report.seconds = time.perf_counter() - started
         stop.set()
@@ -208,32 +220,115 @@ def _sample_rss(pid: int, every: float, stop: threading.Event, report: LoadRepor
             return
 
 
-async def _clients(url: str, endpoints: Sequence[Endpoint], clients: int, seconds: float,
-                   max_requests: int | None, seed: int, timeout: float, report: LoadReport) -> None:
+Fetch = Callable[[str], Awaitable[tuple[int, bytes]]]
+
+
+async def _drive(endpoints: Sequence[Endpoint], clients: int, seconds: float, max_requests: int | None, seed: int,
+                 report: LoadReport, fetcher: Callable[[], AbstractAsyncContextManager[Fetch]],
+                 failures: tuple[type[BaseException], ...]) -> None:
+    """Run `clients` closed loops; each gets its `fetch` from `fetcher` and records timings and errors."""
     deadline = time.monotonic() + seconds
     issued = 0
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
-    async with httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) as http:
-        async def client(index: int) -> None:
-            nonlocal issued
-            rng = random.Random(seed * 1000 + index)
-            k = index
+    async def client(index: int) -> None:
+        nonlocal issued
+        rng = random.Random(seed * 1000 + index)
+        k = index
+        async with fetcher() as fetch:
             while time.monotonic() < deadline and (max_requests is None or issued < max_requests):
                 issued += 1
                 endpoint = endpoints[k % len(endpoints)]
                 k += 1
                 path, params = endpoint.request(rng)
+                target = path + ("?" + urlencode(params, doseq=True) if params else "")
                 began = time.perf_counter()
                 try:
-                    response = await http.get(path, params=params)
-                    await response.aread()
-                except httpx.HTTPError as e:
-                    report.errors.append(f"{endpoint.name} {path} {params}: {type(e).__name__}: {e}")
+                    status, body = await fetch(target)
+                except failures as e:
+                    report.errors.append(f"{endpoint.name} {target}: {type(e).__name__}: {e}")
                     continue
                 report.timings[endpoint.name].append(time.perf_counter() - began)
-                if response.status_code != 200:
-                    report.errors.append(f"{endpoint.name} {path} {params}: {response.status_code} "
-                                         f"{response.text[:200]}")
+                if status != 200:
+                    report.errors.append(f"{endpoint.name} {target}: {status} {body[:200].decode(errors='replace')}")
 
-        await asyncio.gather(*(client(i) for i in range(clients)))
+    await asyncio.gather(*(client(i) for i in range(clients)))
+
+
+async def _httpx_clients(url: str, endpoints: Sequence[Endpoint], clients: int, seconds: float,
+                         max_requests: int | None, seed: int, timeout: float, report: LoadReport) -> None:
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) as http:
+        async def fetch(target: str) -> tuple[int, bytes]:
+            response = await http.get(target)
+            return response.status_code, await response.aread()
+
+        @asynccontextmanager
+        async def fetcher() -> AsyncIterator[Fetch]:
+            yield fetch  # one shared connection pool
+
+        await _drive(endpoints, clients, seconds, max_requests, seed, report, fetcher, (httpx.HTTPError,))
+
+
+class _Connection:
+    """One kept-alive HTTP/1.1 connection to the server: GET a target, read the whole answer."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, target: str) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(f"GET {target} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n\r\n".encode("latin-1"))
+        await self.writer.drain()
+        head = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        status = int(head[0].split(" ", 2)[1])
+        headers = {name.strip().lower(): value.strip()
+                   for name, _, value in (line.partition(":") for line in head[1:] if line)}
+        if "content-length" in headers:
+            body = await self.reader.readexactly(int(headers["content-length"]))
+        elif headers.get("transfer-encoding", "").lower() == "chunked":
+            parts = []
+            while size := int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16):
+                parts.append(await self.reader.readexactly(size))
+                await self.reader.readexactly(2)
+            await self.reader.readuntil(b"\r\n")  # no trailers are sent: the empty line after the last chunk
+            body = b"".join(parts)
+        else:  # no length: the body runs to the end of the connection
+            body = await self.reader.read()
+            headers["connection"] = "close"
+        if headers.get("connection", "").lower() == "close":
+            self.close()
+        return status, body
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+async def _wire_clients(url: str, endpoints: Sequence[Endpoint], clients: int, seconds: float,
+                        max_requests: int | None, seed: int, timeout: float, report: LoadReport) -> None:
+    parts = urlsplit(url)
+    host, port, base = parts.hostname or "127.0.0.1", parts.port or 80, parts.path.rstrip("/")
+
+    @asynccontextmanager
+    async def fetcher() -> AsyncIterator[Fetch]:
+        connection = _Connection(host, port)  # one kept-alive connection per client
+
+        async def fetch(target: str) -> tuple[int, bytes]:
+            try:
+                return await asyncio.wait_for(connection.get(base + target), timeout)
+            except BaseException:
+                connection.close()  # a half-read answer leaves the connection unusable
+                raise
+
+        try:
+            yield fetch
+        finally:
+            connection.close()
+
+    await _drive(endpoints, clients, seconds, max_requests, seed, report, fetcher,
+                 (OSError, ValueError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, asyncio.TimeoutError))
