@@ -208,13 +208,18 @@ def serial(url: str, pid: int, endpoints: list[Endpoint], repeats: int) -> dict[
     import psutil
 
     server = psutil.Process(pid)
+    processes = [server, *server.children(recursive=True)]  # `--workers N`: the supervisor and its processes
+
+    def cpu_seconds() -> float:
+        return sum(sum(p.cpu_times()[:2]) for p in processes)
+
     rng = random.Random(7)
     out = {}
     with httpx.Client(base_url=url, timeout=60) as http:
         for endpoint in endpoints:
             path, params = endpoint.request(rng)
             http.get(path, params=params)  # warm up
-            before = sum(server.cpu_times()[:2])
+            before = cpu_seconds()
             latencies = []
             for _ in range(repeats):
                 path, params = endpoint.request(rng)
@@ -223,7 +228,7 @@ def serial(url: str, pid: int, endpoints: list[Endpoint], repeats: int) -> dict[
                 latencies.append(time.perf_counter() - began)
                 if response.status_code != 200:
                     print(f"  {endpoint.name}: {response.status_code} {response.text[:200]}", file=sys.stderr)
-            cpu = (sum(server.cpu_times()[:2]) - before) / repeats
+            cpu = (cpu_seconds() - before) / repeats
             out[endpoint.name] = (statistics.median(latencies) * 1000, cpu * 1000)
     return out
 
@@ -312,6 +317,7 @@ def main() -> None:
                         "--soak 60)")
     parser.add_argument("--client", choices=("wire", "httpx"), default="wire",
                         help="load client: HTTP/1.1 on asyncio streams (light on CPU) or httpx (see loadtest.py)")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (`sitrep serve --workers`)")
     parser.add_argument("--no-browser", action="store_true", help="skip the page loads")
     parser.add_argument("--no-serial", action="store_true", help="skip the one-client pass")
     parser.add_argument("--page-repeats", type=int, default=3)
@@ -348,7 +354,7 @@ def main() -> None:
     endpoints = workload(ids, stories, first_day=first, days=max(30, (last - first).days - 60))
     figures: dict[str, Any] = {"store": counts, "store_mb": round(size_mb),
                                "serving_mb": round(serving_file.stat().st_size / 1e6)}
-    with ServerProcess(args.db, startup_timeout=600) as server:
+    with ServerProcess(args.db, startup_timeout=600, workers=args.workers) as server:
         pid = server.process.pid if server.process else None
         if not args.no_serial and not args.soak:
             print(f"\none client, one request at a time ({args.serial_repeats} each); {machine()}")

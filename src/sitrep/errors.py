@@ -51,6 +51,8 @@ class Errors(metaclass=CodedMessages):
     E402 = "{path}: no gold files found for task '{task}'."
     E403 = "Unknown export format '{fmt}'. Formats: {formats}."
     E404 = "Unknown table '{table}'. Tables: {tables}."
+    E405 = ("{path}: --workers {workers} with --allow-ingest: only one process can write a store. Serve it "
+            "read-only with several workers, or read-write with one.")
 
 
 class Warnings(metaclass=CodedMessages):

@@ -267,3 +267,26 @@ def test_serve_listens_on_loopback_by_default(api_db) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.mark.issue(13)
+def test_several_server_processes_answer_like_one(api_db, client: httpx.Client) -> None:
+    with ServerProcess(api_db, workers=2) as server, httpx.Client(base_url=server.url, timeout=120) as c:
+        assert server.process is not None
+        children = psutil.Process(server.process.pid).children(recursive=True)
+        assert len([p for p in children if "python" in p.name().lower()]) >= 2, children
+        for path in ("/api/events?limit=5", "/api/actors", "/api/stats", "/api/events?country=MLI"):
+            assert c.get(path).json() == client.get(path).json(), path
+        assert c.get("/", headers={"Host": "evil.example"}).status_code == 400  # the same guard in each process
+        page = c.get("/")
+        assert page.status_code == 200 and "content-security-policy" in page.headers
+
+
+def test_several_processes_cannot_write_one_store(api_db) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "sitrep.cli", "serve", "--db", str(api_db), "--workers", "2",
+                           "--allow-ingest", "--port", str(free_port())], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "[E405]" in done.stderr and "--allow-ingest" in done.stderr and str(api_db) in done.stderr

@@ -635,6 +635,20 @@ def create_app(
     return app
 
 
+# `sitrep serve --workers N` passes its settings to each server process through these variables.
+ENV_DB, ENV_HOSTS, ENV_MAX_BODY = "SITREP_SERVE_DB", "SITREP_SERVE_HOSTS", "SITREP_SERVE_MAX_BODY"
+
+
+def app_from_env() -> FastAPI:
+    """The read-only app of one server process of `sitrep serve --workers N` (uvicorn imports it by name in
+    each process it starts, so the settings come from the environment that `serve` sets)."""
+    import os
+
+    hosts = os.environ.get(ENV_HOSTS)
+    return create_app(os.environ[ENV_DB], max_body=int(os.environ.get(ENV_MAX_BODY, DEFAULT_MAX_BODY)),
+                      allowed_hosts=hosts.split(",") if hosts else None)
+
+
 @asynccontextmanager
 async def _worker_threads(app: FastAPI) -> AsyncIterator[None]:
     """Serve requests on WORKER_THREADS threads instead of anyio's default 40: the work holds the GIL most of

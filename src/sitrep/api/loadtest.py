@@ -181,7 +181,7 @@ def run_load(url: str, endpoints: Sequence[Endpoint], *, clients: int, seconds: 
              sample_every: float = 1.0, timeout: float = 30.0, client: str = "wire") -> LoadReport:
     """`clients` closed-loop clients cycle through `endpoints` for `seconds` (or `max_requests`).
 
-    pid (int): the server's process id; its RSS is sampled every `sample_every` seconds.
+    pid (int): the server's process id; its RSS (with its child processes') is sampled every `sample_every` s.
     client (str): "wire" (HTTP/1.1 on asyncio streams, light on CPU) or "httpx" (see the module docstring).
     Any answer other than 200, and any failed request (timeout, reset), is an error.
     """
@@ -212,8 +212,9 @@ def _sample_rss(pid: int, every: float, stop: threading.Event, report: LoadRepor
     process = psutil.Process(pid)
     started = time.perf_counter()
     while True:
-        try:
-            report.rss_mb.append((time.perf_counter() - started, process.memory_info().rss / 1e6))
+        try:  # with `sitrep serve --workers N` the server is a supervisor and its N processes
+            rss = sum(p.memory_info().rss for p in [process, *process.children(recursive=True)])
+            report.rss_mb.append((time.perf_counter() - started, rss / 1e6))
         except psutil.Error:
             return
         if stop.wait(every):

@@ -30,9 +30,10 @@ class ServerProcess:
     """`python -m sitrep.cli serve --db DB --port P` on 127.0.0.1, started and stopped as a context manager."""
 
     def __init__(self, db: str | Path, *, allow_ingest: bool = False, port: int | None = None,
-                 startup_timeout: float = 60.0) -> None:
+                 startup_timeout: float = 60.0, workers: int = 1) -> None:
         self.db = str(db)
         self.allow_ingest = allow_ingest
+        self.workers = workers
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.startup_timeout = startup_timeout
@@ -44,6 +45,8 @@ class ServerProcess:
                    "--port", str(self.port)]
         if self.allow_ingest:
             command.append("--allow-ingest")
+        if self.workers > 1:
+            command += ["--workers", str(self.workers)]
         self.log_path = Path(self.db).with_suffix(f".serve-{self.port}.log")
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy())

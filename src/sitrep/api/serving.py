@@ -519,6 +519,25 @@ def serving_path(db_path: str | Path) -> Path:
     return Path(tempfile.gettempdir()) / f"sitrep-{abs(hash(str(db)))}.serve"
 
 
+def ensure(con: duckdb.DuckDBPyConnection, db_path: str | Path, *, force: bool = False) -> Path:
+    """The serving file of the store at `db_path`, built first unless it matches the store file (or with
+    `force`). Loads nothing: `sitrep serve --workers N` calls it once before its processes start."""
+    path = serving_path(db_path)
+    wanted = fingerprint(db_path)
+    if path.exists() and not force:
+        try:
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as lite:
+                row = lite.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+            if row and row[0] == wanted:
+                return path
+        except sqlite3.Error:
+            pass
+    build(con, path)
+    with sqlite3.connect(path) as lite:
+        lite.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", [wanted])
+    return path
+
+
 class ServingIndex:
     """The loaded serving index of one store: tables of arrays in memory, items and FTS in SQLite."""
 
@@ -568,20 +587,7 @@ class ServingIndex:
     def open(cls, con: duckdb.DuckDBPyConnection, db_path: str | Path, *, force: bool = False) -> ServingIndex:
         """The serving index of the store at `db_path`: reused if it matches the store file, else built
         (always built with `force`, e.g. when this process writes the store)."""
-        path = serving_path(db_path)
-        wanted = fingerprint(db_path)
-        if path.exists() and not force:
-            try:
-                with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as lite:
-                    row = lite.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
-                if row and row[0] == wanted:
-                    return cls(path)
-            except sqlite3.Error:
-                pass
-        build(con, path)
-        with sqlite3.connect(path) as lite:
-            lite.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", [wanted])
-        return cls(path)
+        return cls(ensure(con, db_path, force=force))
 
     def _lite(self) -> sqlite3.Connection:
         """This thread's read-only SQLite connection (a connection must stay on the thread that opened it)."""
