@@ -1332,16 +1332,21 @@ def _gender_of(text: str, actor) -> str | None:
     return "m" if male and not female else "f" if female and not male else None
 
 
+def _sentences_back(token: Token, n: int) -> int:
+    """The index of the first token of the sentence `n` sentences before `token`'s (or of the document's first)."""
+    first = token.sent.start
+    for _ in range(n):
+        if first == 0:
+            break
+        first = token.doc[first - 1].sent.start
+    return first
+
+
 def _previous_source_noun(pronoun: Token, marks: list[tuple[int, int]]) -> SpacySpan | None:
     """For "it": the last document or organisation noun phrase ("the letter", "a new ad", "the
     company") that was a subject or object in this or the two previous sentences."""
     doc = pronoun.doc
-    first = pronoun.sent.start
-    for _ in range(2):
-        if first == 0:
-            break
-        first = doc[first - 1].sent.start
-    for i in range(pronoun.i - 1, first - 1, -1):
+    for i in range(pronoun.i - 1, _sentences_back(pronoun, 2) - 1, -1):
         token = doc[i]
         if token.pos_ == "NOUN" and token.lemma_.lower() in SOURCE_NOUNS and token.tag_ != "NNS" and \
                 token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos") and not _inside(marks, token.idx):
@@ -1353,13 +1358,7 @@ def _previous_subject_actor(doc: Doc, pronoun: Token, singular: bool = False):
     """For "it"/"they": the non-person actor that was the subject of this or one of the two
     previous sentences (subjects are the likeliest antecedents), latest first; for "it"
     (`singular`) not a group of people."""
-    sent = pronoun.sent
-    first = sent.start
-    for _ in range(2):
-        if first == 0:
-            break
-        first = doc[first - 1].sent.start
-    for i in range(pronoun.i - 1, first - 1, -1):
+    for i in range(pronoun.i - 1, _sentences_back(pronoun, 2) - 1, -1):
         token = doc[i]
         if token.dep_ not in ("nsubj", "nsubjpass") or token.pos_ == "PRON":
             continue
