@@ -253,3 +253,59 @@ def test_article_totals_read_the_lead_not_the_background(qnlp):
     doc = run(qnlp, lead + filler + "In all, 40 people were wounded in the city this year.")
     assert sorted(q.value for q in doc._.quantities if q.category == "injured") == [1, 40]
     assert article_totals(doc)["injured"] == 1
+
+
+# -- issue 8, third round: which of the article's figures is its incident's (invented sentences) ---------------
+
+@pytest.mark.parametrize(("text", "killed", "injured"), [
+    # another person: "another man was wounded" is one more, not the man who died
+    ("A man was killed on Sunday night and another man was wounded.", 1, 1),
+    # in the sentence naming the dead one by one, a person only said to be shot is someone else
+    ("A teenager was killed and a delivery driver was shot on Oak Avenue on Tuesday.", 1, 1),
+    # the dead are not released: someone hurt lived
+    ("A man died after a shooting at a bar on Friday. A woman was treated at a hospital and released.", 1, 1),
+    # a murder charge means someone died; an attempted murder charge does not
+    ("A man has been charged with murder after a shooting on Main Street last week.", 1, 0),
+    ("A man has been charged with attempted murder after a shooting on Main Street last week.", 0, 0),
+])
+def test_article_totals_third_round(qnlp, text, killed, injured):
+    assert article_totals(run(qnlp, text)) == {"killed": killed, "injured": injured}
+
+
+def test_article_totals_read_injured_a_few_paragraphs_down_when_a_death_leads(qnlp):
+    lead = "A man was shot and killed outside a store on Saturday night. "
+    filler = "Police are asking anyone with information to call the tip line. " * 5
+    doc = run(qnlp, lead + filler + "Three other people were wounded in the shooting.")
+    assert article_totals(doc) == {"killed": 1, "injured": 3}
+
+
+def test_article_totals_short_lines_do_not_use_up_the_lead(qnlp):
+    header = "UPDATE:\n(KXYZ)\nWatch video\n2:15\n"
+    filler = "Police are asking anyone with information to call the tip line.\n" * 4
+    doc = run(qnlp, header + filler + "Four people were wounded in a shooting on Elm Street.")
+    assert article_totals(doc)["injured"] == 4
+
+
+def test_article_totals_a_death_told_far_down_is_not_the_incidents(qnlp):
+    lead = "Two people were wounded in a shooting on Elm Street on Friday. "
+    filler = "Police are asking anyone with information to call the tip line. " * 16
+    doc = run(qnlp, lead + filler + "Last year a man died in a shooting on the same street.")
+    assert article_totals(doc) == {"killed": 0, "injured": 2}
+
+
+@pytest.mark.parametrize(("text", "killed", "injured"), [
+    # the active subject of a verb of harm did the harm: the gunmen are not among the people hit
+    ("Two gunmen opened fire outside a bar on Friday, wounding a teenager.", 0, 1),
+    ("Two gunmen shot three people outside a club.", 0, 3),
+    # "shot himself to death" is a suicide like "fatally shot himself"
+    ("Investigators said a hunter accidentally shot himself to death on Saturday.", 1, 0),
+    # "murder suicide" without its hyphen is two dead, like "murder-suicide"
+    ("Police are calling the deaths at the house on Pine Street a murder suicide.", 2, 0),
+])
+def test_article_totals_agents_and_suicides(qnlp, text, killed, injured):
+    assert article_totals(run(qnlp, text)) == {"killed": killed, "injured": injured}
+
+
+def test_count_of_shooters_is_not_a_count_of_victims(qnlp):
+    doc = run(qnlp, "Two gunmen opened fire outside a bar on Friday, wounding a teenager.")
+    assert not [q for q in doc._.quantities if q.value == 2]

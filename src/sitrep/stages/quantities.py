@@ -185,6 +185,8 @@ PARTITIVE_PRONOUNS = frozenset({"them", "us", "whom", "those", "these"})
 POSSESSIVES = frozenset({"his", "her", "their"})
 PARENT_NOUNS = frozenset({"father", "mother", "parent", "dad", "mom", "mum", "grandfather", "grandmother",
                           "grandparent"})
+# Determiners that name one person: "a man", "his wife", "another man was wounded" (a further person).
+SINGLE_DETERMINERS = frozenset({"a", "an", "another", *POSSESSIVES})
 # Nouns a number in front of which is not a head count.
 TOTAL_NOUNS = frozenset({"total", "number", "toll", "group", "tally", "count", "figure"})
 
@@ -510,6 +512,8 @@ class QuantitiesStage:
                 return None
         best: tuple[float, int, Token, tuple[str, str, bool]] | None = None
         for trig, info in triggers:
+            if anchor.dep_ == "nsubj" and _agent_of(anchor, trig):
+                continue  # "two gunmen opened fire, striking a boy": the subject shot, it was not shot
             if trig.i == anchor.i or (noun is not None and trig.i == noun.i):
                 # "12 deaths" counts itself; "two victims ... died": the verb says more than the noun
                 dist = 1.25 if info[2] else 0.0
@@ -549,7 +553,7 @@ class QuantitiesStage:
                         c.dep_ == "poss" and c.lower_ in POSSESSIVES)), None)
                     if det is None and person is not child and first_det is not None:
                         det = first_det  # "a boy and 20-year-old man were shot": the article covers both
-                    if det is None or det.lower_ not in {"a", "an", *POSSESSIVES} or any(
+                    if det is None or det.lower_ not in SINGLE_DETERMINERS or any(
                             c.dep_ == "nummod" for c in person.children):
                         continue
                     if person is child:
@@ -625,6 +629,8 @@ def _multiples(doc: Doc) -> Iterable[_Count]:
         elif lower == "murder" and token.i + 2 < len(doc) and doc[token.i + 1].text == "-" and (
                 doc[token.i + 2].lower_ == "suicide"):
             category, value, last = "killed", 2, doc[token.i + 2]
+        elif lower == "murder" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "suicide":
+            category, value, last = "killed", 2, doc[token.i + 1]  # "a murder suicide", written without the hyphen
         else:
             continue
         if category is None:
@@ -643,8 +649,10 @@ def _suicides(doc: Doc) -> Iterable[_Count]:
         if token.lower_ in REFLEXIVES:
             verb = token.head
             if token.dep_ == "dobj" and verb.lemma_ in {"kill", "shoot"} and (
-                    verb.lemma_ == "kill" or any(c.lower_ == "fatally" for c in verb.children)):
-                pass  # "killing himself", "fatally shot himself"
+                    verb.lemma_ == "kill" or any(c.lower_ == "fatally" for c in verb.children) or any(
+                        c.dep_ == "prep" and c.lower_ == "to" and any(g.lemma_ == "death" for g in c.children)
+                        for c in verb.children)):
+                pass  # "killing himself", "fatally shot himself", "shot himself to death"
             elif token.dep_ == "pobj" and verb.lower_ == "on" and verb.head.lemma_ == "turn" and any(
                     c.dep_ == "dobj" and c.lemma_ in {"gun", "weapon", "rifle", "handgun", "pistol"}
                     for c in verb.head.children):
@@ -679,6 +687,23 @@ def _number_of(number: Token) -> Token | None:
                         return None if counted is not None and counted.i == number.i else counted
                 return None
     return None
+
+
+def _agent_of(subject: Token, trigger: Token) -> bool:
+    """Whether `subject` is who did the harm of the active verb `trigger` ("two men shot a clerk",
+    "three gunmen opened fire, wounding a boy"): the trigger is the subject's own verb or a clause
+    hanging from it, in the active voice, with the victim as its object."""
+    verb = subject.head
+    if trigger.lemma_ not in AGENT_VERBS or trigger.pos_ != "VERB":
+        return False
+    if not (trigger.i == verb.i or (trigger.head.i == verb.i and trigger.dep_ in {"advcl", "conj", "xcomp"})):
+        return False
+    children = list(trigger.children)
+    if any(c.dep_ in {"auxpass", "nsubjpass"} for c in children):
+        return False
+    if trigger.i != verb.i and any(c.dep_ in {"nsubj", "nsubjpass"} for c in children):
+        return False  # the clause has its own subject
+    return any(c.dep_ == "dobj" for c in children)
 
 
 def _singular_person(token: Token) -> bool:
@@ -1056,8 +1081,16 @@ def _source_from(doc: Doc, head: Token) -> dict:
 
 # -- article totals -----------------------------------------------------------------------------------------
 
-# How many sentences of an article (a headline or a dateline line counts as one) report its incident.
+# How many sentences of an article report its incident. A line of fewer than LEAD_MIN_WORDS words
+# ("UPDATE:", "(WXYZ)", a photo credit, a video length) is not counted: it says nothing of the incident.
 LEAD_SENTENCES = 6
+LEAD_MIN_WORDS = 4
+# A death told later than this (in counted sentences) is more often an earlier incident or a yearly tally
+# ("the city's 40th homicide"): the fallback "someone died" reads only this far.
+DEATH_EVIDENCE_SENTENCES = 15
+# With a death in the lead and no injured figure there, the people hurt are often counted a few
+# paragraphs down ("three other people were wounded"); read injured figures this far.
+INJURED_LATER_SENTENCES = 10
 DEATH_EVIDENCE = frozenset({"pass", "life", "deceased", "kill", "killed", "die", "dead", "murder", "slay", "perish",
                             "fatally", "fatal", "deadly", "death", "succumb"})
 INJURY_EVIDENCE = frozenset({"wound", "wounded", "injure", "injured", "hurt", "hospitalize", "hospitalized",
@@ -1066,6 +1099,12 @@ INJURY_EVIDENCE = frozenset({"wound", "wounded", "injure", "injured", "hurt", "h
 FATAL_MODIFIERS = frozenset({"fatal", "mortal", "deadly", "lethal"})
 # "suffered a gunshot wound", "sustained injuries": the subject is the one hurt
 SUFFER_VERBS = frozenset({"suffer", "sustain", "receive"})
+# "charged with murder": someone died; "attempted murder", "conspiracy to commit murder": not necessarily
+MURDER_CHARGES = frozenset({"murder", "homicide", "manslaughter"})
+CHARGE_VERBS = frozenset({"charge", "arrest", "indict", "book", "convict", "jail", "hold"})
+NOT_A_DEATH = frozenset({"attempted", "attempt", "conspiracy", "solicitation"})
+# Verbs of harm whose active subject is the one who did it ("two men shot a clerk").
+AGENT_VERBS = frozenset({"shoot", "kill", "wound", "injure", "hit", "strike", "murder", "hurt", "slay", "execute"})
 # Verbs whose subject is the victim ("he died", "she is recovering from her wounds").
 PATIENT_SUBJECT_VERBS = frozenset({"die", "perish", "succumb", "recover", *SUFFER_VERBS})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "they", "them", "i", "we", "you", "himself", "herself",
@@ -1087,15 +1126,22 @@ def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: 
     explicit: dict[str, list[int]] = {}
     singles: dict[str, dict[int, set[str]]] = {}
     partitives: dict[str, list[int]] = {}
-    sent_starts = [sent.start_char for sent in doc.sents] if quantities else []
+    later: dict[str, list[int]] = {}  # non-zero figures told after the lead, within INJURED_LATER_SENTENCES
+    sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    sent_starts = [sent.start_char for sent in sents]
+    ranks = _lead_ranks(sents)
     for q in quantities or []:
         figure = q.value if q.value is not None else q.low if q.low is not None else q.high
         if figure is None or q.unit != "people":
             continue
-        sent_no = bisect_right(sent_starts, q.start) - 1
-        if sent_no >= lead_sentences:
-            continue
+        rank = ranks[bisect_right(sent_starts, q.start) - 1]
         words = q.text.lower().split()
+        if rank >= lead_sentences:
+            if rank < INJURED_LATER_SENTENCES and figure and (len(words) > 1 or not q.text[:1].isdigit()) and not (
+                    len(words) > 2 and words[1] == "of"):
+                later.setdefault(q.category, []).append(figure)
+            continue
+        sent_no = rank
         if q.value == 1 and (words[0] in {"a", "an", *POSSESSIVES} or q.term == "suicide"):
             singles.setdefault(q.category, {}).setdefault(sent_no, set()).add(q.text.lower())
             continue
@@ -1124,21 +1170,63 @@ def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: 
     injured = figure_of("injured")
     shot = figure_of("casualties")
     if not killed:
-        killed = 1 if _has_evidence(doc, DEATH_EVIDENCE) else 0
+        killed = 1 if _has_evidence(doc, DEATH_EVIDENCE, _rank_end(sents, ranks, DEATH_EVIDENCE_SENTENCES)) else 0
     if shot is not None and shot > killed:
         injured = max(injured or 0, shot - killed)
+    if "casualties" in singles and "killed" in singles:
+        # "a teenager was killed and a delivery driver was shot": in the sentence that names the dead one
+        # by one, a person only said to be shot is someone else, who survived
+        first = min(singles["casualties"])
+        if first in singles["killed"]:
+            injured = max(injured or 0, len(singles["casualties"][first]))
     if injured == 0 and explicit.get("injured") and not any(explicit["injured"]) and "injured" not in singles:
         injured = None  # only "no one else was hurt": the people hurt first may have no number
+    if injured is None and killed and later.get("injured"):
+        injured = later["injured"][0]  # "one man died ... Three other people were wounded" (a later paragraph)
     if injured is None:
         # With a death reported, "he was shot", "she suffered a gunshot wound" is most often the one who
         # died, before the death is told; someone else hurt is counted ("a woman was also wounded").
-        injured = 1 if not killed and _has_evidence(doc, INJURY_EVIDENCE) else 0
+        if not killed:
+            injured = 1 if _has_evidence(doc, INJURY_EVIDENCE) else 0
+        else:
+            end = _rank_end(sents, ranks, INJURED_LATER_SENTENCES)
+            injured = 1 if _treated_and_released(doc[:end] if end is not None else doc) else 0
     return {"killed": killed, "injured": injured}
 
 
-def _has_evidence(doc: Doc, words: frozenset[str]) -> bool:
-    """A person (name, pronoun or noun) is the one said to have died or been hurt, not negated."""
-    for token in doc:
+def _lead_ranks(sents: list[Span]) -> list[int]:
+    """Each sentence's number among the counted sentences (those of at least LEAD_MIN_WORDS words) before it."""
+    ranks: list[int] = []
+    rank = 0
+    for sent in sents:
+        ranks.append(rank)
+        if sum(1 for t in sent if t.is_alpha) >= LEAD_MIN_WORDS:
+            rank += 1
+    return ranks
+
+
+def _rank_end(sents: list[Span], ranks: list[int], limit: int) -> int | None:
+    """The token index where the first `limit` counted sentences end (None: the whole doc is within them)."""
+    for sent, rank in zip(sents, ranks, strict=True):
+        if rank >= limit:
+            return sent.start
+    return None
+
+
+def _treated_and_released(span: Doc | Span) -> bool:
+    """'was treated and released', 'treated at a hospital and released': someone hurt who lived (the dead
+    are not released), so with a death reported there is one injured more."""
+    for token in span:
+        if token.lower_ == "released" and any(t.lower_ == "treated" for t in (token.head, *token.head.children)) and (
+                not any(c.dep_ == "neg" for c in token.children)):
+            return True
+    return False
+
+
+def _has_evidence(doc: Doc, words: frozenset[str], end: int | None = None) -> bool:
+    """A person (name, pronoun or noun) is the one said to have died or been hurt, not negated (tokens
+    before `end` only, when given)."""
+    for token in doc[:end] if end is not None else doc:
         if token.lemma_ not in words and token.lower_ not in words:
             continue
         if any(c.dep_ == "neg" for c in token.children):
@@ -1154,6 +1242,10 @@ def _has_evidence(doc: Doc, words: frozenset[str]) -> bool:
                     g.ent_type_ == "PERSON" or _singular_person(g) or g.lower_.endswith("old") for g in c.children)
                 for c in token.children):
             return True  # "charged in the death of 5-year-old Noelle"
+        if "kill" in words and token.lower_ in MURDER_CHARGES and token.head.lower_ in {"with", "for"} and (
+                token.head.head.lemma_ in CHARGE_VERBS) and not any(
+                t.lower_ in NOT_A_DEATH for t in doc[max(0, token.i - 3):token.i]):
+            return True  # "was charged with murder", "arrested for homicide" (not "attempted murder")
         if "kill" in words and token.lemma_ == "pass" and any(c.lower_ == "away" for c in token.children):
             return True  # "the boy passed away"
         if "kill" in words and token.lemma_ == "life" and token.head.lemma_ in {"claim", "take"} and not any(
