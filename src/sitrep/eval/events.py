@@ -148,6 +148,13 @@ def _count(cells: dict[tuple[str, str], list[int]], key: tuple[str, str], hit: b
     cell[1] += 1
 
 
+def _overall(cells: dict[tuple[str, str], list[int]], name: str) -> float:
+    """The hit rate of metric `name` over all its splits."""
+    hits = sum(cell[0] for (metric, _), cell in cells.items() if metric == name)
+    total = sum(cell[1] for (metric, _), cell in cells.items() if metric == name)
+    return hits / total if total else 0.0
+
+
 def _top_type(doc) -> str:
     events = sorted(doc._.events or [], key=lambda e: -e.confidence)
     return events[0].type if events else "NONE"
@@ -182,8 +189,6 @@ def evaluate(paths: list[Path], nlp: Language, *, limit: int | None = None) -> R
     rules_types = [_top_type(doc) for doc in rules_only]
     gold_types: list[str] = []
     pred_types: list[str] = []
-    src_hits = src_total = tgt_hits = tgt_total = 0
-    base_src_hits = base_tgt_hits = 0
     # (metric, split) -> [hits, total] for the argument metrics on the dev and held-out halves
     by_split: dict[tuple[str, str], list[int]] = {}
     actor_hits = actor_found = actor_total = 0
@@ -197,30 +202,17 @@ def evaluate(paths: list[Path], nlp: Language, *, limit: int | None = None) -> R
                        key=lambda a: min(m.start for m in a.mentions))
         base_countries = [a.country for a in coded]
         split = argument_split(rec["text"])
-        if rec["sources"]:
-            src_total += 1
-            # Headline: the `country` field as an independent scorer reads it. The lenient variant also
-            # lets an international NGO with no country (the contract's coding) match the GSR's `IGO`.
-            hit = bool(top) and _any_match(rec["sources"], _countries(top.sources), iso3)
-            base_hit = _any_match(rec["sources"], base_countries[:1], iso3)
-            src_hits += hit
-            _count(by_split, ("source_country_acc_ngo_as_igo", "all"),
-                   bool(top) and _any_match(rec["sources"], _countries(top.sources, international=True), iso3))
-            base_src_hits += base_hit
-            _count(by_split, ("source_country_acc", split), hit)
-            _count(by_split, ("baseline_source_country_acc", split), base_hit)
-        if rec["targets"]:
-            tgt_total += 1
-            # Headline: the `country` field as an independent scorer reads it. The lenient variant also
-            # lets an international NGO with no country (the contract's coding) match the GSR's `IGO`.
-            hit = bool(top) and _any_match(rec["targets"], _countries(top.targets), iso3)
-            base_hit = _any_match(rec["targets"], base_countries[1:2], iso3)
-            tgt_hits += hit
-            _count(by_split, ("target_country_acc_ngo_as_igo", "all"),
-                   bool(top) and _any_match(rec["targets"], _countries(top.targets, international=True), iso3))
-            base_tgt_hits += base_hit
-            _count(by_split, ("target_country_acc", split), hit)
-            _count(by_split, ("baseline_target_country_acc", split), base_hit)
+        # Headline: the `country` field as an independent scorer reads it. The lenient variant also lets an
+        # international NGO with no country (the contract's coding) match the GSR's `IGO`.
+        for role, refs, baseline in (("source", top.sources if top else [], base_countries[:1]),
+                                     ("target", top.targets if top else [], base_countries[1:2])):
+            gold = rec[f"{role}s"]
+            if not gold:
+                continue
+            _count(by_split, (f"{role}_country_acc", split), _any_match(gold, _countries(refs), iso3))
+            _count(by_split, (f"{role}_country_acc_ngo_as_igo", "all"),
+                   _any_match(gold, _countries(refs, international=True), iso3))
+            _count(by_split, (f"baseline_{role}_country_acc", split), _any_match(gold, baseline, iso3))
         for gold_actor in rec["sources"] + rec["targets"]:
             start = doc.text.find(gold_actor["text"]) if gold_actor["text"] else -1
             if start < 0:  # gold text misspelled or edited away from the sentence: not scorable
@@ -244,8 +236,8 @@ def evaluate(paths: list[Path], nlp: Language, *, limit: int | None = None) -> R
         "type_acc_heldout": split_accuracy(gold_types, pred_types, [type_split(r["text"]) for r in records],
                                            "heldout"),
         "macro_f1": f1,
-        "source_country_acc": src_hits / src_total if src_total else 0.0,
-        "target_country_acc": tgt_hits / tgt_total if tgt_total else 0.0,
+        "source_country_acc": _overall(by_split, "source_country_acc"),
+        "target_country_acc": _overall(by_split, "target_country_acc"),
         "actor_country_acc": actor_hits / actor_total if actor_total else 0.0,
         "actor_found": actor_found / actor_total if actor_total else 0.0,
         "no_event": pred_types.count("NONE") / n if n else 0.0,
@@ -253,8 +245,8 @@ def evaluate(paths: list[Path], nlp: Language, *, limit: int | None = None) -> R
         "rules_macro_f1": macro_f1(gold_types, rules_types)[0],
         "baseline_type_acc": base_acc,
         "baseline_macro_f1": base_f1,
-        "baseline_source_country_acc": base_src_hits / src_total if src_total else 0.0,
-        "baseline_target_country_acc": base_tgt_hits / tgt_total if tgt_total else 0.0,
+        "baseline_source_country_acc": _overall(by_split, "baseline_source_country_acc"),
+        "baseline_target_country_acc": _overall(by_split, "baseline_target_country_acc"),
     }
     for (name, split), (hits, total) in sorted(by_split.items(), key=lambda kv: (kv[0][0].startswith("base"),
                                                                                  kv[0][0], kv[0][1])):
