@@ -290,3 +290,18 @@ def test_several_processes_cannot_write_one_store(api_db) -> None:
                            "--allow-ingest", "--port", str(free_port())], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "[E405]" in done.stderr and "--allow-ingest" in done.stderr and str(api_db) in done.stderr
+
+
+@pytest.mark.parametrize(("path", "table"), [("/api/articles", "articles"), ("/api/events", "events"),
+                                             ("/api/actors", "actors"), ("/api/places", "places"),
+                                             ("/api/quotes", "quotes"), ("/api/quantities", "quantities")])
+def test_article_filter_keeps_that_articles_rows_only(client: httpx.Client, api_db, path: str, table: str) -> None:
+    id_column = "id" if table == "articles" else "article_id"
+    with duckdb.connect(str(api_db), read_only=True) as con:
+        counts = dict(con.execute(f"SELECT {id_column}, count(*) FROM {table} GROUP BY ALL").fetchall())
+    assert counts, table
+    for article_id, expected in counts.items():
+        body = client.get(path, params={"article_id": article_id, "limit": 500}).json()
+        assert body["total"] == expected, (article_id, body["total"])
+        assert {item[id_column] for item in body["items"]} == {article_id}
+    assert client.get(path, params={"article_id": "no-such-article"}).json()["total"] == 0

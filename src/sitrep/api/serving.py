@@ -670,11 +670,14 @@ def _days(day: Any) -> int:
     return int((np.datetime64(day, "D") - np.datetime64("1970-01-01", "D")).astype(np.int64))
 
 
-def _within(t: Table, f: Any) -> np.ndarray:
+def _within(ix: ServingIndex, t: Table, f: Any) -> np.ndarray:
     """The filters every list shares: copies, one article, the date range (rows without a date fail a range)."""
     mask = np.ones(t.n, bool)
     if not f.include_duplicates:
         mask &= ~t.num["dup"]
+    if f.article_id:  # an unknown id matches nothing (-2 is no rank; -1 marks rows without an article)
+        rank = ix.article_ids.get(f.article_id, -2)
+        mask &= (np.arange(t.n) if t.name == "articles" else t.num["art"]) == rank
     day = t.num["day"]
     if f.date_from:
         mask &= day >= _days(f.date_from)  # NO_DAY is the smallest int32: never in range
@@ -706,16 +709,9 @@ def _articles_with(ix: ServingIndex, t: Table, row_mask: np.ndarray) -> np.ndarr
     return out
 
 
-def _one_article(ix: ServingIndex, t: Table, article_id: str) -> np.ndarray:
-    rank = ix.article_ids.get(article_id, -2)
-    return t.num["art"] == rank
-
-
 def event_mask(ix: ServingIndex, f: Any) -> np.ndarray:
     t = ix.tables["events"]
-    mask = _within(t, f)
-    if f.article_id:
-        mask &= _one_article(ix, t, f.article_id)
+    mask = _within(ix, t, f)
     if f.types:
         mask &= t.coded["type"].equal(f.types)
     if f.statuses:
@@ -742,9 +738,7 @@ def event_mask(ix: ServingIndex, f: Any) -> np.ndarray:
 
 def article_mask(ix: ServingIndex, f: Any) -> np.ndarray:
     t = ix.tables["articles"]
-    mask = _within(t, f)
-    if f.article_id:
-        mask &= np.arange(t.n) == ix.article_ids.get(f.article_id, -2)
+    mask = _within(ix, t, f)
     if f.q:
         found = np.zeros(t.n, bool)
         found[ix.fts("articles", f.q)] = True
@@ -764,9 +758,7 @@ def article_mask(ix: ServingIndex, f: Any) -> np.ndarray:
 
 def actor_mask(ix: ServingIndex, f: Any) -> np.ndarray:
     t = ix.tables["actors"]
-    mask = _within(t, f)
-    if f.article_id:
-        mask &= _one_article(ix, t, f.article_id)
+    mask = _within(ix, t, f)
     if f.countries:
         mask &= t.coded["country"].equal(f.countries)
     for text in (f.actor, f.q):
@@ -779,9 +771,7 @@ def actor_mask(ix: ServingIndex, f: Any) -> np.ndarray:
 
 def place_mask(ix: ServingIndex, f: Any) -> np.ndarray:
     t = ix.tables["places"]
-    mask = _within(t, f)
-    if f.article_id:
-        mask &= _one_article(ix, t, f.article_id)
+    mask = _within(ix, t, f)
     if f.countries:
         mask &= t.coded["country"].equal(f.countries)
     if f.q:
@@ -795,9 +785,7 @@ def place_mask(ix: ServingIndex, f: Any) -> np.ndarray:
 
 def quote_mask(ix: ServingIndex, f: Any) -> np.ndarray:
     t = ix.tables["quotes"]
-    mask = _within(t, f)
-    if f.article_id:
-        mask &= _one_article(ix, t, f.article_id)
+    mask = _within(ix, t, f)
     if f.q:
         found = t.coded["speaker_lc"].containing(f.q)
         found[ix.fts("quotes", f.q)] = True
@@ -811,9 +799,7 @@ def quote_mask(ix: ServingIndex, f: Any) -> np.ndarray:
 
 def quantity_mask(ix: ServingIndex, f: Any) -> np.ndarray:
     t = ix.tables["quantities"]
-    mask = _within(t, f)
-    if f.article_id:
-        mask &= _one_article(ix, t, f.article_id)
+    mask = _within(ix, t, f)
     if f.category:
         mask &= t.coded["category"].equal([f.category])
     if f.q:
