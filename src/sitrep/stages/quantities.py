@@ -185,8 +185,10 @@ PARTITIVE_PRONOUNS = frozenset({"them", "us", "whom", "those", "these"})
 POSSESSIVES = frozenset({"his", "her", "their"})
 PARENT_NOUNS = frozenset({"father", "mother", "parent", "dad", "mom", "mum", "grandfather", "grandmother",
                           "grandparent"})
-# Determiners that name one person: "a man", "his wife", "another man was wounded" (a further person).
-SINGLE_DETERMINERS = frozenset({"a", "an", "another", *POSSESSIVES})
+# Determiners that name one person: "a man", "his wife"; in a sentence, also "another man was wounded" (a
+# further person). Article totals count only the first kind as single persons (see article_totals).
+INDEFINITE_DETERMINERS = frozenset({"a", "an", *POSSESSIVES})
+SINGLE_DETERMINERS = INDEFINITE_DETERMINERS | {"another"}
 # Nouns a number in front of which is not a head count.
 TOTAL_NOUNS = frozenset({"total", "number", "toll", "group", "tally", "count", "figure"})
 
@@ -1136,20 +1138,20 @@ def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: 
             continue
         rank = ranks[bisect_right(sent_starts, q.start) - 1]
         words = q.text.lower().split()
+        bare_number = len(words) == 1 and q.text[:1].isdigit()  # "30", no counted noun
+        partitive = len(words) > 2 and words[1] == "of"  # "one of three people wounded"
         if rank >= lead_sentences:
-            if rank < INJURED_LATER_SENTENCES and figure and (len(words) > 1 or not q.text[:1].isdigit()) and not (
-                    len(words) > 2 and words[1] == "of"):
+            if rank < INJURED_LATER_SENTENCES and figure and not bare_number and not partitive:
                 later.setdefault(q.category, []).append(figure)
             continue
-        sent_no = rank
-        if q.value == 1 and (words[0] in {"a", "an", *POSSESSIVES} or q.term == "suicide"):
-            singles.setdefault(q.category, {}).setdefault(sent_no, set()).add(q.text.lower())
+        if q.value == 1 and (words[0] in INDEFINITE_DETERMINERS or q.term == "suicide"):
+            singles.setdefault(q.category, {}).setdefault(rank, set()).add(q.text.lower())
             continue
         if q.category in CASUALTY_CATEGORIES and (q.value is None or len(words) == 1):
             continue  # "hundreds of people" near gunfire, a bare "12": too loose to count the people hit
-        if len(words) == 1 and q.text[:1].isdigit() and figure > 10:
+        if bare_number and figure > 10:
             continue  # a bare "30" with no counted noun is more often an address or a tally than a toll
-        if len(words) > 2 and words[1] == "of":
+        if partitive:
             partitives.setdefault(q.category, []).append(figure)  # "one of three people wounded": a part
             continue
         explicit.setdefault(q.category, []).append(figure)
