@@ -378,7 +378,7 @@ WHERE {_paired(_SQL_CANDIDATE)}
 GROUP BY ALL"""
 
 
-def _stored_candidates(con: duckdb.DuckDBPyConnection, events: list[Event]
+def _stored_candidates(con: duckdb.DuckDBPyConnection, events: list[Event], anchors: list[Anchors]
                        ) -> tuple[dict[str, dict[str, Any]], list[list[str]]]:
     """The stored story events each event may join: the stories by id, and for each event the ids of its
     candidates. One query. Its filter keeps every story for which `compatibility` could be other than None,
@@ -386,11 +386,10 @@ def _stored_candidates(con: duckdb.DuckDBPyConnection, events: list[Event]
     same type; dates within both windows; a place on both sides, or countries on a side of both; places, if
     both have one, that `places_compatible` accepts; and no side whose countries, known on both, are disjoint."""
     columns: dict[str, list[Any]] = {name: [] for name in _EVENT_FIELDS}
-    for n, event in enumerate(events):
-        date, precision = _event_date(event)
-        place = event.place if event.place is not None and event.place.lat is not None else None
-        values = (n, event.type, date.isoformat() if date else None, DATE_WINDOW_DAYS.get(precision or "day", 3),
-                  sorted(_countries(event.sources)), sorted(_countries(event.targets)), place is not None,
+    for n, (event, mine) in enumerate(zip(events, anchors, strict=True)):
+        place = mine.place
+        values = (n, event.type, mine.date.isoformat() if mine.date else None, mine.window,
+                  sorted(mine.sources), sorted(mine.targets), place is not None,
                   place.lat if place else None, place.lon if place else None,
                   _COARSE.get(place.precision or "", 0) if place else 0,
                   PLACE_RADIUS_KM.get(place.precision or "city", 100) if place else 0,
@@ -425,7 +424,8 @@ def link_events(con: duckdb.DuckDBPyConnection, batch: Sequence[NewArticle]) -> 
     events = [event for item in batch for event in item.result.events]
     if not events:
         return []
-    stories, stored_candidates = _stored_candidates(con, events)
+    anchors_of = [Anchors.of(event) for event in events]  # once per event: the query and the matching read them
+    stories, stored_candidates = _stored_candidates(con, events, anchors_of)
     # A copy's events are its original's: each joins the story its twin in the original joined (same type and
     # trigger), dated or not, so a wire story is one set of story events however often it is sent.
     original_stories = _original_stories(con, [item.duplicate_of for item in batch if item.duplicate_of], stories)
@@ -453,7 +453,7 @@ def link_events(con: duckdb.DuckDBPyConnection, batch: Sequence[NewArticle]) -> 
                 joined.append((twin[2], event))
                 touched[twin[2]] = None
                 continue
-            anchors = Anchors.of(event)
+            anchors = anchors_of[n]
             day = anchors.date.toordinal() if anchors.date else None
             nearby = [story for story, (their_day, their_window) in changed.get(event.type, {}).items()
                       if day is None or their_day is None or abs(day - their_day) <= anchors.window + their_window]
@@ -471,8 +471,8 @@ def link_events(con: duckdb.DuckDBPyConnection, batch: Sequence[NewArticle]) -> 
                 row = (story, event.type, event.mode, date, precision, place.lat if place else None,
                        place.lon if place else None, place.name if place else None,
                        place.precision if place else None, place.country if place else None,
-                       place.admin1 if place else None, ";".join(sorted(_countries(event.sources))) or None,
-                       ";".join(sorted(_countries(event.targets))) or None)
+                       place.admin1 if place else None, ";".join(sorted(anchors.sources)) or None,
+                       ";".join(sorted(anchors.targets)) or None)
                 new_stories.append(row)
                 stories[story] = {"id": story, "type": event.type, "date": date, "date_precision": precision,
                                   "lat": row[5], "lon": row[6], "place_precision": row[8], "place_country": row[9],
