@@ -163,9 +163,6 @@ class Store:
 
     # -- writing ----------------------------------------------------------------------------------------
 
-    def has_article(self, sha256: str) -> bool:
-        return self.con.execute("SELECT 1 FROM articles WHERE sha256 = ?", [sha256]).fetchone() is not None
-
     def known_hashes(self, hashes: Sequence[str]) -> set[str]:
         """Which of these text hashes are already stored (one query for a batch)."""
         if not hashes:
