@@ -125,6 +125,16 @@ def test_latin1_page_is_decoded(tmp_path: Path) -> None:
     assert "Café" in only_article(read_all(path)).text
 
 
+def test_unlabelled_western_page_keeps_its_accents(tmp_path: Path) -> None:
+    # A few accents in English text fit several single-byte code pages equally well; the Western one wins.
+    path = tmp_path / "page.html"
+    path.write_bytes(("<html><body><p>Soldiers attacked the café near the border on Tuesday, the ministère de la "
+                      "Défense said. Refugees fled north, officials said, and the army denied the report.</p>"
+                      "</body></html>").encode("latin-1"))
+    text = only_article(read_all(path)).text
+    assert "ministère" in text and "Défense" in text and "café" in text
+
+
 def test_same_text_same_id(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(NEWS)
     (tmp_path / "b.txt").write_text(NEWS + "\n")

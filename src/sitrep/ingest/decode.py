@@ -7,7 +7,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from charset_normalizer import from_bytes
+from charset_normalizer import CharsetMatch, from_bytes
 
 from sitrep.errors import Errors, InputError
 
@@ -80,7 +80,7 @@ def decode(data: bytes, source: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as utf8_error:
-        best = from_bytes(data).best()
+        best = _likeliest_encoding(data)
         if best is None:
             raise InputError(source, Errors.E105.format(path=source, reason=f"not UTF-8 ({utf8_error.reason} at "
                                                         f"byte {utf8_error.start}) and no other encoding fits")
@@ -93,6 +93,22 @@ def decode(data: bytes, source: str) -> str:
     if _control_ratio(text) > 0.3:  # stray escapes are cleaned later; a text that is mostly controls is not text
         raise InputError(source, Errors.E104.format(path=source, kind="mostly control characters"))
     return text
+
+
+# Among single-byte code pages that explain the bytes equally well, the one unlabelled Western pages use
+# (the WHATWG default for legacy documents); sitrep reads English, so Western text is the likely case.
+DEFAULT_LEGACY_ENCODING = "cp1252"
+
+
+def _likeliest_encoding(data: bytes) -> CharsetMatch | None:
+    """charset-normalizer's best guess; on a tie of chaos and coherence, cp1252. Its tie order is alphabetical,
+    so Latin-1 text with a few accents came out as cp1250 ("ministère" read as "ministčre")."""
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return None
+    tied = (m for m in matches if m.chaos == best.chaos and m.coherence == best.coherence)
+    return next((m for m in tied if m.encoding == DEFAULT_LEGACY_ENCODING), best)
 
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
