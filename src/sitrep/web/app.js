@@ -260,15 +260,26 @@
     const map = $("#map");
     clear(map);
     const countries = svg("g", { class: "countries" });
-    for (const f of state.world.features) {
+    // One listener set on the group, not a <title> and a listener per country: fewer elements to style and
+    // lay out on every cold load. The country's name shows in the tooltip instead.
+    state.world.features.forEach((f, i) => {
       const d = f.geometry.coordinates.map((poly) => poly.map(ringPath).join("")).join("");
-      const p = svg("path", { d, class: "country", "data-iso": f.properties.iso_a3 });
-      const title = svg("title");
-      title.textContent = f.properties.name;
-      p.append(title);
-      p.addEventListener("click", () => { if (!state.dragged && f.properties.iso_a3 !== "-99") setFilter({ country: state.filters.country === f.properties.iso_a3 ? "" : f.properties.iso_a3 }); });
-      countries.append(p);
-    }
+      countries.append(svg("path", { d, class: "country", "data-iso": f.properties.iso_a3, "data-i": i }));
+    });
+    const featureOf = (evt) => {
+      const p = evt.target.closest && evt.target.closest("path.country");
+      return p ? state.world.features[Number(p.dataset.i)] : null;
+    };
+    countries.addEventListener("mouseover", (evt) => {
+      const f = featureOf(evt);
+      if (f) showTip(evt, (n) => n.append(el("div", { class: "tip-title", text: f.properties.name })));
+    });
+    countries.addEventListener("mousemove", (evt) => { if (!tip().hidden) moveTip(evt); });
+    countries.addEventListener("mouseout", (evt) => { if (!evt.relatedTarget || !evt.relatedTarget.closest || !evt.relatedTarget.closest("path.country")) hideTip(); });
+    countries.addEventListener("click", (evt) => {
+      const f = featureOf(evt);
+      if (f && !state.dragged && f.properties.iso_a3 !== "-99") setFilter({ country: state.filters.country === f.properties.iso_a3 ? "" : f.properties.iso_a3 });
+    });
     map.append(svg("rect", { x: -200, y: -100, width: 400, height: 200, class: "sea" }), countries, svg("g", { class: "dots" }));
     // zoom with the wheel, pan by dragging
     map.addEventListener("wheel", (evt) => { evt.preventDefault(); zoomAt(evt.deltaY < 0 ? 0.8 : 1.25, evt); }, { passive: false });
@@ -362,30 +373,57 @@
       label.textContent = String(v);
       box.append(label);
     }
+    // One <path> per type group holds all of its bars, and one transparent rectangle takes the pointer for
+    // every bucket: a timeline of a few hundred buckets is then a handful of elements, not one <g> and
+    // three to five <rect>s per bucket (those were a quarter of the events view's elements, and each
+    // element costs style and layout time on every cold load).
     const xs = [];
-    tl.items.forEach((item) => {
+    const bars = { material_conflict: [], verbal_conflict: [], cooperation: [], other: [] };
+    for (const item of tl.items) {
       const x = xOf(item.date), bw = bwOf(item.date);
       xs.push([x, bw]);
       let base = 0;
-      const g = svg("g", { class: "bar" });
-      for (const grp of ["material_conflict", "verbal_conflict", "cooperation"]) {
-        const v = item[grp];
-        if (!v) continue;
-        g.append(svg("rect", { x: x + bw * 0.08, width: Math.max(bw * 0.84, 1.5), y: y(base + v), height: y(base) - y(base + v), class: grp }));
+      const rx = (x + bw * 0.08).toFixed(2), rw = Math.max(bw * 0.84, 1.5).toFixed(2);
+      for (const grp of ["material_conflict", "verbal_conflict", "cooperation", "other"]) {
+        const v = grp === "other" ? item.events - base : item[grp];
+        if (!(v > 0)) continue;
+        bars[grp].push(`M${rx},${y(base + v).toFixed(2)}h${rw}V${y(base).toFixed(2)}h-${rw}Z`);
         base += v;
       }
-      const other = item.events - base;
-      if (other > 0) g.append(svg("rect", { x: x + bw * 0.08, width: Math.max(bw * 0.84, 1.5), y: y(base + other), height: y(base) - y(base + other), class: "other" }));
-      g.append(svg("rect", { x: x - 1, width: bw + 2, y: top, height: H - bottom - top, class: "hit" }));
-      g.addEventListener("mouseenter", (evt) => showTip(evt, (nd) => {
-        nd.append(el("div", { class: "tip-title", text: `${tl.bucket} of ${item.date}` }));
-        nd.append(el("div", { text: `${item.events} event${item.events === 1 ? "" : "s"}` }));
-        for (const grp of Object.keys(TYPE_GROUPS)) if (item[grp]) nd.append(el("div", { class: `tip-group ${grp}`, text: `${GROUP_LABEL[grp]}: ${item[grp]}` }));
-      }));
-      g.addEventListener("mousemove", moveTip);
-      g.addEventListener("mouseleave", hideTip);
-      g.addEventListener("click", () => setFilter({ date_from: item.date, date_to: bucketEnd(item.date, tl.bucket) }));
-      box.append(g);
+    }
+    const group = svg("g", { class: "bars", "data-buckets": n });
+    for (const [grp, parts] of Object.entries(bars)) if (parts.length) group.append(svg("path", { d: parts.join(""), class: grp }));
+    const marker = svg("rect", { class: "hover-bucket", y: top, height: H - bottom - top, x: 0, width: 0, visibility: "hidden" });
+    const hit = svg("rect", { class: "hit", x: left, y: top, width: W - left, height: H - bottom - top });
+    box.append(marker, group, hit);
+    // the bucket under the pointer: the last one starting at or left of it, if the pointer is on its bar
+    const bucketAt = (evt) => {
+      const r = box.getBoundingClientRect();
+      const px = (evt.clientX - r.left) * W / r.width;
+      let lo = 0, hi = n - 1, found = -1;
+      while (lo <= hi) { const mid = (lo + hi) >> 1; if (xs[mid][0] - 1 <= px) { found = mid; lo = mid + 1; } else hi = mid - 1; }
+      return found >= 0 && px <= xs[found][0] + xs[found][1] + 1 ? found : -1;
+    };
+    let shown = -1;
+    hit.addEventListener("mousemove", (evt) => {
+      const i = bucketAt(evt);
+      if (i !== shown) {
+        shown = i;
+        if (i < 0) { hideTip(); marker.setAttribute("visibility", "hidden"); return; }
+        const item = tl.items[i];
+        marker.setAttribute("x", String(xs[i][0] - 1)); marker.setAttribute("width", String(xs[i][1] + 2));
+        marker.setAttribute("visibility", "visible");
+        showTip(evt, (nd) => {
+          nd.append(el("div", { class: "tip-title", text: `${tl.bucket} of ${item.date}` }));
+          nd.append(el("div", { text: `${item.events} event${item.events === 1 ? "" : "s"}` }));
+          for (const grp of Object.keys(TYPE_GROUPS)) if (item[grp]) nd.append(el("div", { class: `tip-group ${grp}`, text: `${GROUP_LABEL[grp]}: ${item[grp]}` }));
+        });
+      } else if (i >= 0) moveTip(evt);
+    });
+    hit.addEventListener("mouseleave", () => { shown = -1; hideTip(); marker.setAttribute("visibility", "hidden"); });
+    hit.addEventListener("click", (evt) => {
+      const i = bucketAt(evt);
+      if (i >= 0) setFilter({ date_from: tl.items[i].date, date_to: bucketEnd(tl.items[i].date, tl.bucket) });
     });
     const ticks = n === 1 ? [0] : [0, Math.floor((n - 1) / 2), n - 1];
     for (const i of [...new Set(ticks)]) {
@@ -568,29 +606,52 @@
   }
 
   // -- stories view ------------------------------------------------------------------------------------------
+  // Stories are listed a page at a time and a story shows its first reports, with buttons for the rest: a
+  // cold load then builds a few hundred elements, not the thousands that 200 stories and a 300-report story
+  // made (the stories view was the slowest page to load).
+  const STORY_PAGE = 50;
+  const REPORTS_SHOWN = 24;
+  function storyItem(s, storyId) {
+    const href = `#/stories/${encodeURIComponent(s.id)}${filtersToHash()}`;
+    return el("a", { class: `story-item${s.id === storyId ? " selected" : ""}`, href },
+      el("span", { class: `type-chip ${GROUP_OF[s.type] || ""}`, text: s.type || "?" }), " ",
+      el("span", { text: s.date || "undated" }), " ",
+      el("span", { class: "muted", text: `${s.n_reports} report${s.n_reports === 1 ? "" : "s"} · ${s.n_articles} article${s.n_articles === 1 ? "" : "s"}` }),
+      el("div", { class: "muted small", text: summaryLine(s) }));
+  }
   async function showStories(storyId) {
     const f = state.filters;
-    const [list] = await Promise.all([api("/api/story-events", { type: f.type, date_from: f.date_from, date_to: f.date_to, bbox: f.bbox, country: f.country, limit: 200 }), ensureWorld()]);
+    const params = { type: f.type, date_from: f.date_from, date_to: f.date_to, bbox: f.bbox, country: f.country, limit: STORY_PAGE };
+    // the list and, when the URL names one, the story itself, in parallel
+    const [list, story] = await Promise.all([api("/api/story-events", params), storyId ? storyDetail(storyId) : null]);
     const box = $("#stories");
     clear(box);
     $("#stories-count").textContent = `${list.total} story event${list.total === 1 ? "" : "s"}`;
     const detail = $("#story-detail");
     clear(detail);
-    if (!list.items.length) {
+    if (!list.items.length && !story) {
       box.append(el("p", { class: "empty", text: "No story events in this store yet. Story events appear once reports of the same event in different articles have been linked." }));
       detail.append(el("p", { class: "empty", text: "Nothing to compare." }));
       return;
     }
-    for (const s of list.items) {
-      const href = `#/stories/${encodeURIComponent(s.id)}${filtersToHash()}`;
-      box.append(el("a", { class: `story-item${s.id === storyId ? " selected" : ""}`, href },
-        el("span", { class: `type-chip ${GROUP_OF[s.type] || ""}`, text: s.type || "?" }), " ",
-        el("span", { text: s.date || "undated" }), " ",
-        el("span", { class: "muted", text: `${s.n_reports} report${s.n_reports === 1 ? "" : "s"} · ${s.n_articles} article${s.n_articles === 1 ? "" : "s"}` }),
-        el("div", { class: "muted small", text: summaryLine(s) })));
+    const items = el("div", { class: "story-items" });
+    for (const s of list.items) items.append(storyItem(s, storyId));
+    box.append(items);
+    let shown = list.items.length;
+    if (list.next) {
+      const more = el("button", { type: "button", class: "more", text: `more (${list.total - shown} left)` });
+      more.addEventListener("click", async () => {
+        more.disabled = true;
+        try {
+          const page = await api("/api/story-events", { ...params, offset: shown });
+          for (const s of page.items) items.append(storyItem(s, storyId));
+          shown += page.items.length;
+          if (page.next) { more.textContent = `more (${list.total - shown} left)`; more.disabled = false; } else more.remove();
+        } catch (err) { showError(err); more.disabled = false; }
+      });
+      box.append(more);
     }
-    const id = storyId || list.items[0].id;
-    await showStory(id);
+    renderStory(story || await storyDetail(list.items[0].id));
   }
   const STORY_FIELDS = [["place_name", "place"], ["mode", "mode"], ["date_precision", "date precision"], ["source_countries", "sources"],
     ["target_countries", "targets"], ["corroboration", "independent sources"], ["statuses", "statuses"]];
@@ -601,8 +662,8 @@
   function summaryLine(s) {
     return STORY_FIELDS.filter(([k]) => s[k] !== null && s[k] !== undefined && k !== "date_precision").map(([k, label]) => `${label}: ${fieldText(s[k])}`).join(" · ");
   }
-  async function showStory(id) {
-    const s = await api(`/api/story-events/${encodeURIComponent(id)}`);
+  function storyDetail(id) { return api(`/api/story-events/${encodeURIComponent(id)}`); }
+  function renderStory(s) {
     const detail = $("#story-detail");
     clear(detail);
     detail.append(el("div", { class: "panel-head" }, el("h2", { text: `${s.type || "event"} · ${s.date || "undated"}` }), el("span", { class: "hint", text: `${s.reports.length} report${s.reports.length === 1 ? "" : "s"}` })));
@@ -610,23 +671,30 @@
     for (const [k, label] of STORY_FIELDS) if (s[k] !== null && s[k] !== undefined) dl.append(el("dt", { text: label }), el("dd", { text: fieldText(s[k]) }));
     if (dl.childNodes.length) detail.append(dl);
     const conflicted = new Map();
+    const disputed = new Set();  // reports that take part in a disagreement
     if (s.disagreements.length) {
       const table = el("table", { class: "contradictions" }, el("thead", {}, el("tr", {}, el("th", { text: "Where reports disagree" }), el("th", { text: "Value" }), el("th", { text: "Reported by" }))));
       const tb = el("tbody");
       for (const c of s.disagreements) {
         c.values.forEach((v, i) => {
           tb.append(el("tr", {}, el("td", { text: i === 0 ? c.field : "" }), el("td", { class: "conflict-value", text: v.value }), el("td", { text: [...new Set(v.reports.map((r) => r.article_id))].join(", ") })));
-          for (const r of v.reports) conflicted.set(`${r.article_id}/${r.event_id}/${c.field}`, true);
+          for (const r of v.reports) {
+            conflicted.set(`${r.article_id}/${r.event_id}/${c.field}`, true);
+            disputed.add(`${r.article_id}/${r.event_id}`);
+          }
         });
       }
       table.append(tb);
       detail.append(table);
     } else detail.append(el("p", { class: "muted", text: "The reports agree on status, date, place and counts." }));
     const cols = el("div", { class: "reports" });
-    for (const r of s.reports) {
+    // reports that take part in a disagreement come first, so the contradictions are side by side on top
+    const ordered = [...s.reports.filter((r) => disputed.has(`${r.article_id}/${r.id}`)),
+      ...s.reports.filter((r) => !disputed.has(`${r.article_id}/${r.id}`))];
+    const card = (r) => {
       const bad = (field) => conflicted.has(`${r.article_id}/${r.id}/${field}`) ? "conflict" : "";
       const href = `#/article/${encodeURIComponent(r.article_id)}?event=${encodeURIComponent(r.id)}`;
-      const card = el("div", { class: "report" },
+      const box = el("div", { class: "report" },
         el("a", { class: "report-title", href, text: r.article.title || r.article_id }),
         el("div", { class: "muted", text: r.article.published || "" }),
         el("div", { class: bad("status") }, el("span", { class: `status status-${r.status}`, text: r.status })),
@@ -634,11 +702,17 @@
         el("div", { class: bad("date"), text: `when: ${r.date ? r.date.value || "" : "—"}` }),
         el("div", { class: bad("place"), text: `where: ${r.place ? r.place.name : "—"}` }),
         el("div", { class: "muted", text: `trigger “${r.trigger.text}”` }));
-      for (const q of r.quantities || []) card.append(el("div", { class: bad(`count:${q.category}`), text: `${q.category}: ${q.value ?? `${q.low}–${q.high}`} (“${q.text}”)` }));
-      if (r.quote && r.quote.text) card.append(el("blockquote", { text: `“${r.quote.text}”` }));
-      cols.append(card);
-    }
+      for (const q of r.quantities || []) box.append(el("div", { class: bad(`count:${q.category}`), text: `${q.category}: ${q.value ?? `${q.low}–${q.high}`} (“${q.text}”)` }));
+      if (r.quote && r.quote.text) box.append(el("blockquote", { text: `“${r.quote.text}”` }));
+      return box;
+    };
+    for (const r of ordered.slice(0, REPORTS_SHOWN)) cols.append(card(r));
     detail.append(cols);
+    if (ordered.length > REPORTS_SHOWN) {
+      const all = el("button", { type: "button", class: "more", text: `show the other ${ordered.length - REPORTS_SHOWN} reports` });
+      all.addEventListener("click", () => { for (const r of ordered.slice(REPORTS_SHOWN)) cols.append(card(r)); all.remove(); });
+      detail.append(all);
+    }
   }
 
   // -- start -----------------------------------------------------------------------------------------------
