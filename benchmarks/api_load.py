@@ -249,11 +249,11 @@ PAGE_REQUESTS = {  # what each dashboard page asks the server for (app.js), the 
                         "/api/events?q=Raqqa&limit=50&offset=0", "/api/event-locations?q=Raqqa",
                         "/api/timeline?q=Raqqa", "/api/facets?q=Raqqa"],
     "article": ["/", "/static/app.js", "/static/app.css", "/api/articles/{article}"],
-    "stories": ["/", "/static/app.js", "/static/app.css", "/static/world.geojson", "/api/story-events?limit=200"],
+    "stories": ["/", "/static/app.js", "/static/app.css", "/api/story-events?limit=50", "/api/story-events/{story}"],
 }
 
 
-def page_requests(url: str, article_id: str, repeats: int) -> dict[str, list[float]]:
+def page_requests(url: str, article_id: str, story_id: str, repeats: int) -> dict[str, list[float]]:
     """Seconds the server takes for all the requests of each page, sent one after another (no browser; a
     fresh `nocache` value per repeat, so the server's answer cache does not answer)."""
     out: dict[str, list[float]] = {name: [] for name in PAGE_REQUESTS}
@@ -262,7 +262,7 @@ def page_requests(url: str, article_id: str, repeats: int) -> dict[str, list[flo
             for name, paths in PAGE_REQUESTS.items():
                 began = time.perf_counter()
                 for path in paths:
-                    path = path.replace("{article}", article_id)
+                    path = path.replace("{article}", article_id).replace("{story}", story_id)
                     if path.startswith("/api/"):
                         path += ("&" if "?" in path else "?") + f"nocache={repeat}"
                     http.get(path).raise_for_status()
@@ -373,7 +373,7 @@ def main() -> None:
         if not args.soak:
             print(f"\nthe requests of each page, one after another, server answer cache bypassed ({args.page_repeats} "
                   f"each); {machine()}")
-            server_side = page_requests(server.url, ids[0], args.page_repeats)
+            server_side = page_requests(server.url, ids[0], stories[0], args.page_repeats)
             print(f"{'page':<22}{'median s':>10}{'max s':>10}")
             for name, values in server_side.items():
                 print(f"{name:<22}{statistics.median(values):>10.3f}{max(values):>10.3f}")
