@@ -136,6 +136,9 @@
     state.filters = {};
     for (const k of FILTER_KEYS) if (params.get(k)) state.filters[k] = params.get(k);
     if (view !== "article") state.offset = Number(params.get("offset") || 0);
+    // The view's requests go out first, so the server answers while the page is being set up below.
+    const pending = view === "article" ? requestArticle(parts[1]) : view === "stories" ? requestStories(parts[1]) : requestEvents();
+    pending.catch(() => {});  // a failure is reported once, where the view awaits it
     syncFilterForm();
     for (const v of ["events", "article", "stories"]) $(`#view-${v}`).hidden = v !== view;
     $("#filters").hidden = view === "article";
@@ -145,9 +148,9 @@
     document.body.dataset.ready = "";
     const seq = ++loadSeq;
     try {
-      if (view === "article") await showArticle(parts[1], params.get("event"));
-      else if (view === "stories") await showStories(parts[1]);
-      else await showEvents();
+      if (view === "article") showArticle(await pending, params.get("event"));
+      else if (view === "stories") await showStories(await pending, parts[1]);
+      else showEvents(await pending);
       $("#banner").hidden = true;
     } catch (err) { showError(err); }
     if (seq === loadSeq) document.body.dataset.ready = "1";
@@ -190,15 +193,17 @@
   }
 
   // -- events view -------------------------------------------------------------------------------------------
-  async function showEvents() {
+  function requestEvents() {
     const f = state.filters;
-    const [events, locations, timeline, facets] = await Promise.all([
+    return Promise.all([
       api("/api/events", { ...f, limit: PAGE, offset: state.offset }),
       api("/api/event-locations", f),
       api("/api/timeline", f),
       api("/api/facets", { ...f, type: "", status: "", country: "" }),
       ensureWorld(),
     ]);
+  }
+  function showEvents([events, locations, timeline, facets]) {
     fillSelect($("#filters").elements.type, facets.types.length ? facets.types : ALL_TYPES.map((t) => ({ value: t, count: 0 })),
       (v) => v.count ? `${v.value} (${v.count})` : v.value);
     fillSelect($("#filters").elements.status, facets.statuses.length ? facets.statuses : STATUSES.map((s) => ({ value: s, count: 0 })),
@@ -520,8 +525,8 @@
     spanObj.nodes[0].scrollIntoView({ block: "center", behavior: "smooth" });
   }
 
-  async function showArticle(id, eventId) {
-    const rec = await api(`/api/articles/${encodeURIComponent(id)}`);
+  function requestArticle(id) { return api(`/api/articles/${encodeURIComponent(id)}`); }
+  function showArticle(rec, eventId) {
     const a = rec.article;
     document.title = `${a.title || a.id} · sitrep`;
     $("#article-title").textContent = a.title || "(untitled article)";
@@ -619,11 +624,19 @@
       el("span", { class: "muted", text: `${s.n_reports} report${s.n_reports === 1 ? "" : "s"} · ${s.n_articles} article${s.n_articles === 1 ? "" : "s"}` }),
       el("div", { class: "muted small", text: summaryLine(s) }));
   }
-  async function showStories(storyId) {
+  function storyListParams() {
     const f = state.filters;
-    const params = { type: f.type, date_from: f.date_from, date_to: f.date_to, bbox: f.bbox, country: f.country, limit: STORY_PAGE };
+    return { type: f.type, date_from: f.date_from, date_to: f.date_to, bbox: f.bbox, country: f.country, limit: STORY_PAGE };
+  }
+  function requestStories(storyId) {
     // the list and, when the URL names one, the story itself, in parallel
-    const [list, story] = await Promise.all([api("/api/story-events", params), storyId ? storyDetail(storyId) : null]);
+    return Promise.all([api("/api/story-events", storyListParams()), storyId ? storyDetail(storyId) : null]);
+  }
+  async function showStories([list, story], storyId) {
+    const params = storyListParams();
+    // with no story in the URL, the first one is asked for before the list is drawn
+    const first = !story && list.items.length ? storyDetail(list.items[0].id) : null;
+    if (first) first.catch(() => {});
     const box = $("#stories");
     clear(box);
     $("#stories-count").textContent = `${list.total} story event${list.total === 1 ? "" : "s"}`;
@@ -651,7 +664,7 @@
       });
       box.append(more);
     }
-    renderStory(story || await storyDetail(list.items[0].id));
+    renderStory(story || await first);
   }
   const STORY_FIELDS = [["place_name", "place"], ["mode", "mode"], ["date_precision", "date precision"], ["source_countries", "sources"],
     ["target_countries", "targets"], ["corroboration", "independent sources"], ["statuses", "statuses"]];
@@ -753,8 +766,8 @@
       setFilter({ bbox: [v.x, -(v.y + v.h), v.x + v.w, -v.y].map((n) => Math.max(-180, Math.min(180, n)).toFixed(2)).join(",") });
     });
     window.addEventListener("hashchange", route);
+    route();  // the view's requests first, then the small stats one
     loadStats();
-    route();
   }
   document.addEventListener("DOMContentLoaded", init);
 })();
