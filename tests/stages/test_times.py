@@ -66,10 +66,19 @@ FAMILY_CASES: dict[str, list[tuple[str, str, str, str | None]]] = {
              ("The fund will close by mid-2025.", "mid-2025", "DATE", "2025")],
     "word_year": [("It began in nineteen ninety-four, she recalled.", "nineteen ninety-four", "DATE", "1994")],
     "decade": [("The feud goes back to the 1980s.", "the 1980s", "DATE", "198")],
-    "century": [("The fort dates from the 18th century.", "the 18th century", "DATE", "17")],
+    "century": [("The fort dates from the 18th century.", "the 18th century", "DATE", "17"),
+                # "the past century" is the last hundred years, like "the past decade" = P10Y
+                ("The lake has shrunk over the past century.", "the past century", "DURATION", "P100Y")],
     "weekday": [("Rebels attacked the convoy on Monday.", "Monday", "DATE", "2022-03-28"),
                 ("The minister resigned late Tuesday.", "late Tuesday", "DATE", "2022-03-29"),
-                ("Shelling resumed on Wednesday evening.", "Wednesday evening", "TIME", "2022-03-30TEV")],
+                ("Shelling resumed on Wednesday evening.", "Wednesday evening", "TIME", "2022-03-30TEV"),
+                # counted from the week just named, not from the DCT
+                ("The envoy will visit next week and fly home the following Monday.", "the following Monday",
+                 "DATE", "2022-04-11")],
+    "nth_weekday": [("Voters go to the polls on the first Sunday in May.", "the first Sunday in May", "DATE",
+                     "2022-05-01"),
+                    ("The fair closed on the last Friday of June 2021.", "the last Friday of June 2021", "DATE",
+                     "2021-06-25")],
     "clock": [("The blast happened at 10:35 a.m. near the market.", "10:35 a.m.", "TIME", "2022-03-31T10:35"),
               ("The curfew began at 9 p.m. Tuesday.", "9 p.m. Tuesday", "TIME", "2022-03-29T21:00"),
               ("The convoy left at 4 in the morning.", "4 in the morning", "TIME", "2022-03-31T04:00"),
@@ -106,9 +115,13 @@ FAMILY_CASES: dict[str, list[tuple[str, str, str, str | None]]] = {
     "bare_plural": [("The road has been closed for years.", "years", "DURATION", "PXY")],
     "set": [("Convoys cross the border daily.", "daily", "SET", "P1D"),
             ("The committee meets every Tuesday.", "every Tuesday", "SET", "XXXX-WXX-2"),
-            ("Inspectors visit twice a year.", "twice a year", "SET", "P1Y")],
+            ("Inspectors visit twice a year.", "twice a year", "SET", "P1Y"),
+            ("The herders move north each summer.", "each summer", "SET", "XXXX-SU")],
     "anaphoric": [("The clashes began on March 3. The next day, troops arrived.", "The next day", "DATE",
-                   "2022-03-04")],
+                   "2022-03-04"),
+                  # after a month only, "that same day" is a day of that month with the day unknown
+                  ("The mill burned down last October. Its owner left town that same day.", "that same day",
+                   "DATE", "2021-10-XX")],
     "holiday": [("The prisoners were freed on Christmas Day 2021.", "Christmas Day 2021", "DATE", "2021-12-25"),
                 ("Pilgrims will crowd the city as Easter week begins.", "Easter week", "DATE", "2022-W15"),
                 ("Candidates will campaign hard from now to Election Day.", "Election Day", "DATE", "2022-11-08")],
@@ -140,6 +153,10 @@ def test_every_rule_family_has_a_test() -> None:
     ("The first envoys to arrive on Tuesday were Kenyan.", "2022-03-29"),  # infinitive subject: its own clause
     ("The photograph is from Tuesday.", "2022-03-29"),  # a bare "is" does not look ahead
     ("Markets are calm after Tuesday's vote and will open Monday.", "2022-03-29"),  # a noun's date: no tense
+    ("The mine will be shut for two weeks starting Monday.", "2022-04-04"),  # a bare participle: clause tense
+    ("The ferry was shut for two weeks starting Monday.", "2022-03-28"),
+    ("Under the new rota, the crews get their pay by Friday.", "2022-04-01"),  # "by": a deadline, ahead
+    ("The curfew remains in force until Monday.", "2022-04-04"),  # a present state lasting until then
 ])
 def test_tense_decides_the_direction_of_a_bare_weekday(nlp_times: Language, sentence: str, value: str) -> None:
     doc = run(nlp_times, sentence)
@@ -151,6 +168,8 @@ def test_tense_decides_the_direction_of_a_bare_weekday(nlp_times: Language, sent
     ("The government raised taxes in November.", "2021-11"),  # past tense: last November
     ("The government will raise taxes in November.", "2022-11"),  # future: this coming November
     ("The bank has extended the credit line through November.", "2022-11"),  # extended through: ahead
+    ("The plan is a way to repay the loan by November.", "2022-11"),  # no tense, "by" a deadline: ahead
+    ("The firm had repaid the loan by November.", "2021-11"),  # a tense wins over "by"
 ])
 def test_tense_decides_the_year_of_a_bare_month(nlp_times: Language, sentence: str, value: str) -> None:
     doc = run(nlp_times, sentence)
@@ -171,6 +190,12 @@ def test_a_count_is_not_a_year(nlp_times: Language) -> None:
     assert list(found(doc)) == ["1999"]
 
 
+def test_a_wire_clock_time_is_not_a_year(nlp_times: Language) -> None:
+    # "(1900 GMT)" restates the local time on a 24-hour clock; it is not the year 1900
+    doc = run(nlp_times, "The blast came at 10 p.m. local time (1900 GMT).")
+    assert [t.value for t in doc._.times] == ["2022-03-31T22:00"]
+
+
 @pytest.mark.parametrize("sentence", [
     "The 52-year-old farmer, 52 years old, earned $2,000 a year.",
     "The airline flies four flights a week to the island, up from two.",
@@ -185,6 +210,10 @@ def test_ages_and_rates_are_not_time_expressions(nlp_times: Language, sentence: 
     ('The envoy said on ABC\'s "This Week" that talks had stalled.', []),
     ("For the villagers, high noon came when the soldiers left.", []),
     ("Rebels fled on Monday. Today the town is calm.", ["Monday", "Today"]),  # a sentence start is no name
+    # a sentence-opening "Now," is a discourse connective; "now" inside the clause is a time
+    ('The mill closed in 2009. "Now, the town is empty," she said.', ["2009"]),
+    ("The mill closed in 2009. Now the town is empty.", ["2009", "Now"]),
+    ("The market fell in 1995. Traders who sold that day lost heavily.", ["1995"]),  # a generic day
 ])
 def test_names_and_idioms_are_not_time_expressions(nlp_times: Language, sentence: str,
                                                    expressions: list[str]) -> None:

@@ -153,17 +153,29 @@ def direction(doc: Doc, start: int, end: int, text: str | None = None) -> str | 
         # clause's verb does not tell ("is continuing to sell itself under a June agreement").
         return None
     until = UNTIL_CUE.search(text, max(0, start - 24), start) is not None
+    tense = None
     # Climb the head chain to the first verb; the chain ends at the sentence root, so no `span.sent`
     # (which walks the whole document) is needed.
     for _ in range(64):
         if token.pos_ in ("VERB", "AUX"):
             if until and token.lemma_ in DEFER:
                 return "future"
-            return _tense(token)
+            tense = _tense(token)
+            if tense is None and until and token.tag_ in ("VBZ", "VBP") and token.lemma_ not in REPORTING:
+                return "future"  # "parliament is in recess until Jan. 12": a present state lasting until then
+            if tense is None and token.tag_ == "VBG" and token.dep_ in ("advcl", "acl", "prep", "pcomp") \
+                    and not any(c.dep_ in ("aux", "auxpass") for c in token.children) and token.head.i != token.i:
+                # A bare participle has no tense of its own: "will be closed for two weeks starting Monday"
+                # takes the tense of the clause it hangs on.
+                token = token.head
+                continue
+            break
         if token.head.i == token.i:
             break
         token = token.head
-    return None
+    if tense is None and BY_CUE.search(text, max(0, start - 4), start):
+        return "future"  # "a plan to repay the loan by February": "by" sets a deadline, ahead unless a tense says
+    return tense
 
 
 def _tense(verb: Token, depth: int = 0) -> str | None:
@@ -238,6 +250,7 @@ DURATION_CODES = {"hour": "H", "day": "D", "week": "W", "month": "M", "year": "Y
 UNTIL_CUE = re.compile(r"(?i)\b(?:until|till|to|through)\s+(?:\S+\s+){0,3}$")
 SAID_CUE = re.compile(r"\b(?:said|told|announced|reported|added|stated|confirmed|declared)\s+(?:\w+\s+)?"
                       r"(?:on\s+)?$")
+BY_CUE = re.compile(r"(?i)\bby\s+$")
 AHEAD_CUE = re.compile(r"(?i)\b(?:as\s+(?:early|soon)\s+as|from\s+now\s+(?:to|until|till|through)"
                        r"|between\s+now\s+and)\s+$")
 TEMPORAL_WORD = re.compile(

@@ -320,6 +320,11 @@ def _resolve_century(m: re.Match, ctx: Context, text: str) -> Timex | None:
     else:
         if ctx.dct is None:
             return _unresolved(m, ctx, "DATE", "century", None, mod)
+        rel = " ".join(m[0].lower().split()[:-1])
+        if rel == "the past":
+            # "the past century" is the last hundred years, as "the past decade" is P10Y; "last century"
+            # (and the ambiguous "the last century") name the previous calendar century.
+            return Timex(m.start(), m.end(), "DURATION", cal.duration_value(100, "year"), "century")
         number = ctx.dct.year // 100 + 1 - (1 if (m["rel"] or "").lower().endswith(("last", "past")) else 0)
     return _dated(m, Point(cal.CENTURY, (number - 1) * 100), "century", mod=mod)
 
@@ -335,8 +340,11 @@ def _resolve_weekday(m: re.Match, ctx: Context, text: str) -> Timex | None:
     mod = {"early": "START", "late": "END"}.get(rel)
     if m["pl"]:  # "on Tuesdays": every Tuesday
         return Timex(m.start(), m.end(), "SET", f"XXXX-WXX-{weekday + 1}{suffix}", "weekday")
-    if rel in ("the following", "the next", "the previous") and ctx.ref is not None and ctx.ref.gran == cal.DAY:
-        base = ctx.ref.date()
+    fine_ref = ctx.ref is not None and ctx.ref.gran in (cal.DAY, cal.WEEK)
+    if rel in ("the following", "the next", "the previous") and (fine_ref or (ctx.ref is None and ctx.dct)):
+        # After a day or a week ("next week ... the following Monday"), count from it; with no date named
+        # yet, from the DCT, but always in the direction the words say.
+        base = ctx.ref.date() if fine_ref else ctx.dct  # type: ignore[union-attr]
         direction = "past" if rel == "the previous" else "future"
         date = base + dt.timedelta(days=((weekday - base.weekday()) % 7 or 7) if direction == "future"
                                    else -((base.weekday() - weekday) % 7 or 7))
@@ -353,6 +361,31 @@ def _resolve_weekday(m: re.Match, ctx: Context, text: str) -> Timex | None:
         direction = ctx.direction(m.start(), m.end()) or "past"
         date = cal.nearest_weekday(ctx.dct, weekday, direction)
     return _dated(m, cal.day_point(date, suffix), "weekday", type_=type_, mod=mod)
+
+
+NTH_IN_MONTH = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": -1}
+
+
+def _resolve_nth_weekday(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    """ "the first Sunday in May", "the last Friday of June 2021": a weekday counted within a month."""
+    weekday = WEEKDAYS[m["wd"].lower()]
+    month = _month_number(m["mon"])
+    nth = NTH_IN_MONTH[m["ord"].lower()]
+    if m["year"]:
+        year = int(m["year"])
+    elif ctx.dct is not None:
+        year = cal.month_year(ctx.dct, month, ctx.direction(m.start(), m.end()))
+    else:
+        return _unresolved(m, ctx, "DATE", "nth_weekday", None)
+    if nth > 0:
+        first = dt.date(year, month, 1)
+        date = first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+    else:
+        last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+        date = last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+    if date.month != month:
+        return None
+    return _dated(m, cal.day_point(date), "nth_weekday")
 
 
 # Clock times ------------------------------------------------------------------------------------------------
@@ -441,6 +474,10 @@ REFS = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "nowadays": "PRESENT_R
 NAME_BEFORE = re.compile(r"(?<![.!?:\"“]\s)(?<![.!?:]\s\s)\b[A-Z][\w.&'-]*[\w&']\s+$")
 
 
+# The start of a sentence: the text's start, a line break, or a sentence end, then an optional opening quote.
+SENTENCE_START = re.compile(r"(?:^|[.!?]['\"”’]?\s+|\n\s*)['\"“‘`]*$")
+
+
 def _resolve_deictic(m: re.Match, ctx: Context, text: str) -> Timex | None:
     word = " ".join(m["w"].lower().split())
     if m["w"] == "Today" and NAME_BEFORE.search(text, max(0, m.start() - 30), m.start()):
@@ -450,6 +487,9 @@ def _resolve_deictic(m: re.Match, ctx: Context, text: str) -> Timex | None:
         word = "the future"
     if word.endswith(" term"):
         word = "the future"  # "in the near term", "over the long term"
+    if m["w"] == "Now" and not m["dmod"] and text.startswith(",", m.end()) \
+            and SENTENCE_START.search(text, max(0, m.start() - 3), m.start()):
+        return None  # "Now, he says, ...": a sentence-opening "Now," is a discourse connective, not a time
     if word in REFS:
         if word == "soon" and re.search(r"(?i)\bas\s+$", text[max(0, m.start() - 4): m.start()]):
             return None  # "as soon as" is a conjunction
@@ -750,7 +790,7 @@ def _duration(m: re.Match, ctx: Context, text: str) -> Timex | None:
 
 
 def _resolve_bare_plural(m: re.Match, ctx: Context, text: str) -> Timex | None:
-    unit = _unit_of(m["unit"])
+    unit = _unit_of(m["unit"] or m["unit2"])
     return Timex(m.start(), m.end(), "DURATION", cal.duration_value(None, unit), "duration")
 
 
@@ -784,6 +824,8 @@ def _resolve_set(m: re.Match, ctx: Context, text: str) -> Timex | None:
         return Timex(m.start(), m.end(), "SET", f"XXXX-WXX-{WEEKDAYS[target] + 1}", "set")
     if target in MONTHS:
         return Timex(m.start(), m.end(), "SET", f"XXXX-{MONTHS[target]:02d}", "set")
+    if target in cal.SEASONS:  # "each summer": TimeML writes a recurring season with an unknown year
+        return Timex(m.start(), m.end(), "SET", f"XXXX-{cal.SEASON_CODES[cal.SEASONS[target]]}", "set")
     if target in PARTS_OF_DAY and target != "day":
         return Timex(m.start(), m.end(), "SET", f"XXXX-XX-XX{PARTS_OF_DAY[target]}", "set")
     unit = _unit_of(target)
@@ -814,8 +856,13 @@ def _resolve_anaphoric(m: re.Match, ctx: Context, text: str) -> Timex | None:
         base = cal.day_point(ctx.dct)
     suffix = PARTS_OF_DAY.get(unit, "") if unit not in ("day",) else ""
     if unit in ("day", "morning", "afternoon", "evening", "night"):
+        if base.gran == cal.MONTH and not step and not suffix:
+            # "last October ... that same day": a day of the month just named, TimeML's YYYY-MM-XX
+            return Timex(m.start(), m.end(), "DATE", f"{base.value()}-XX", "anaphoric", reference=False)
         if base.gran != cal.DAY:
-            return Timex(m.start(), m.end(), "DATE", None, "anaphoric", anchored=False)
+            # "trades made that day" after only a year or a week has been named: a generic day that no
+            # value can be given to; left out, as other expressions the rules cannot normalise are.
+            return None
         point = cal.day_point(base.date() + dt.timedelta(days=step), suffix)
         return _dated(m, point, "anaphoric", type_="TIME" if suffix else "DATE")
     if unit == "weekend":
@@ -905,7 +952,9 @@ def _families() -> list[tuple[str, str, Resolver]]:
                   rf"(?:{_i(EDGE)})?(?P<mon>{FULL_MONTH_RE}|Sept\.|Aug\.|Oct\.|Nov\.|Dec\.|Jan\.|Feb\.)"
                   rf"(?:\s+(?P<ry>{year_rel})\s+year(?!\w))?", _resolve_month),
         ("year", rf"{B}(?:{_i(EDGE)})?(?:{fiscal}\s+)?"
-                 r"(?<![\w$.,/])(?P<year>1[6-9]\d\d|20\d\d)(?![\w%]|[,.]\d|-\d|\s*(?:percent|per\s+cent))",
+                 r"(?<![\w$.,/])(?P<year>1[6-9]\d\d|20\d\d)(?![\w%]|[,.]\d|-\d|\s*(?:percent|per\s+cent)"
+                 # "(1900 GMT)": a wire story's 24-hour clock, not the year 1900
+                 r"|\s*(?:GMT|UTC|Z\b|hrs\b|hours\s+(?:GMT|local)))",
          _resolve_year),
         ("word_year", _i(r"(?<![\w-])(?:the\s+year\s+)?(?:nineteen\s+(?:hundred\s+(?:and\s+)?)?(?P<t>ten|twenty|thirty"
                          r"|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s](?P<o>one|two|three|four|five|six|seven"
@@ -919,6 +968,9 @@ def _families() -> list[tuple[str, str, Resolver]]:
         ("century", _i(rf"{B}(?:the\s+)?(?:{EDGE})?(?:(?P<n>\d{{1,2}})(?:st|nd|rd|th)|(?P<w>eighteenth|nineteenth"
                        r"|twentieth|twenty[-\s]first))[-\s]century|(?:the\s+)?(?P<rel>this|last|past|current)\s+century"
                        r"(?!\w)"), _resolve_century),
+        ("nth_weekday", _i(r"(?<![\w'-])(?:the\s+)?(?P<ord>first|second|third|fourth|last|1st|2nd|3rd|4th)\s+")
+         + rf"(?P<wd>{WEEKDAY_RE})\s+(?:{_i('in|of')})\s+(?P<mon>{MONTH_RE})(?:,?\s+(?P<year>\d{{4}})(?!\d))?",
+         _resolve_nth_weekday),
         ("weekday", rf"{B}(?:(?P<rel>{wd_rel})\s+)?(?P<wd>{WEEKDAY_RE})(?P<pl>s)?(?![\w-])"
                     rf"(?:\s+(?P<pod>{day_part})(?!\w))?", _resolve_weekday),
         ("clock", rf"(?<![\w:.$])(?:(?P<h>\d{{1,2}})(?:[:.](?P<m>\d{{2}}))?\s*"
@@ -971,12 +1023,15 @@ def _families() -> list[tuple[str, str, Resolver]]:
          _resolve_duration),
         ("bare_plural", _i(r"(?:(?<=\bfor\s)|(?<=\bwithin\s)|(?<=\bin\s)|(?<=\bfor\s\s)|(?P<recent>(?:the\s+)?(?:recent"
                            r"|coming|next\s+few|past\s+few|last\s+few|future)\s+))"
-                           r"(?P<unit>years|months|weeks|days|decades|hours|centuries)(?![\w-])"),
+                           r"(?P<unit>years|months|weeks|days|decades|hours|centuries)(?![\w-])"
+                           # "in the weeks ahead", "in the months to come": a vague stretch still to come
+                           r"|(?<![\w'-])the\s+(?P<unit2>years|months|weeks|days|hours)\s+(?:ahead|to\s+come)(?![\w-])"),
          _resolve_bare_plural),
         ("set", _i(rf"{B}(?:(?P<ly>daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly"
                    rf"|semiannually)|(?:every|each|per)\s+(?:other\s+)?(?:(?P<num>{NUMBER_RE})\s+)?(?P<unit>{UNIT_RE}"
                    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon|evening|night"
-                   r"|january|february|march|april|may|june|july|august|september|october|november|december)"
+                   r"|january|february|march|april|may|june|july|august|september|october|november|december"
+                   r"|spring|summer|fall|autumn|winter)"
                    rf"|(?:once|twice|(?:{NUMBER_RE})\s+times)\s+(?:a|an|per)\s+(?P<unit2>{UNIT_RE}))(?!\w)"),
          _resolve_set),
         ("anaphoric", _i(r"(?<![\w-])(?:(?:earlier|later|early|late)\s+)?(?:(?P<a>that\s+same|that|the\s+same"
@@ -1028,6 +1083,7 @@ FAMILY_TRIGGERS: dict[str, frozenset[str]] = {
     ]),
     "century": frozenset({"century"}),
     "weekday": _WEEKDAY_WORDS,
+    "nth_weekday": _WEEKDAY_WORDS,
     "clock": frozenset({_DIGITS, "noon", "midnight", "midday", "clock"}),
     "part_of_day": frozenset(["morning", "afternoon", "evening", "night", "tonight", "overnight"]),
     "deictic": frozenset([
@@ -1041,7 +1097,7 @@ FAMILY_TRIGGERS: dict[str, frozenset[str]] = {
     "year_ago": frozenset({"earlier", "ago", "corresponding", "comparable", "same"}),
     "duration": _UNIT_WORDS,
     "bare_plural": _UNIT_WORDS,
-    "set": _UNIT_WORDS | _WEEKDAY_WORDS | _MONTH_WORDS | frozenset(
+    "set": _UNIT_WORDS | _WEEKDAY_WORDS | _MONTH_WORDS | _SEASON_WORDS | frozenset(
         [
             "daily", "weekly", "monthly", "annually", "yearly", "hourly", "nightly", "biweekly", "semiannually",
             "morning", "afternoon", "evening", "night"

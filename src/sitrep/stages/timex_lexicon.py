@@ -59,7 +59,7 @@ NUMBER_RE = (
     rf"|(?:{_TENS})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
     rf"|(?:{_UNITS_1_19})(?:\s+and\s+a\s+half)?"
     r"|a\s+hundred|one\s+hundred|a\s+thousand|hundreds\s+of|thousands\s+of|dozens\s+of|a\s+dozen"
-    r"|a\s+couple\s+of|a\s+couple|a\s+few|a\s+number\s+of|few|several|many|some|half\s+an?|a\s+half|an?"
+    r"|a\s+couple\s+of|a\s+couple|couple\s+of|a\s+few|a\s+number\s+of|few|several|many|some|half\s+an?|a\s+half|an?"
 )
 
 UNITS: dict[str, str] = {
@@ -90,7 +90,7 @@ def parse_number(text: str) -> float | None:
         return 1 + half
     if words in ("half a", "half an", "a half"):
         return 0.5
-    if words in ("a couple", "a couple of"):
+    if words in ("a couple", "a couple of", "couple of"):  # "the past couple of months"
         return 2
     if words in ("a dozen",):
         return 12
