@@ -247,3 +247,72 @@ def test_their_forces_after_a_qualified_people(nlp_actors: Language) -> None:
     doc = nlp_actors("Bosnian Serbs said on Tuesday their forces had left the town.")
     assert _actor(doc, "Bosnian Serbs").country == "BIH"
     assert _actor(doc, "forces").country == "BIH"
+
+
+def _pronoun_actor(doc: Doc, pronoun: str, occurrence: int = 0) -> Actor | None:
+    """The actor a pronoun (its `occurrence`-th appearance as a whole word) was resolved to."""
+    starts = [t.idx for t in doc if t.text == pronoun]
+    return actor_at(doc, starts[occurrence], starts[occurrence] + len(pronoun))
+
+
+@pytest.mark.issue(6)
+@pytest.mark.parametrize(
+    ("text", "pronoun", "name"),
+    [
+        # honorifics
+        ("Mrs. Nadia Holm met Mr. Erik Sand on Monday. She said the plan was ready.", "She", "Nadia Holm"),
+        ("Ms. Holm met Mr. Sand on Monday. She said he was late.", "he", "Sand"),
+        # a gendered title noun, before or after the name
+        ("The chairwoman of the board, Nadia Holm, met Erik Sand. He said the deal was off.", "He",
+         "Erik Sand"),
+        # a gendered noun in an apposition
+        ("Erik Sand met Nadia Holm, a mother of three. He said she was ready.", "she", "Nadia Holm"),
+        ("Nadia Holm met Erik Sand, a retired businessman. She said he was tired.", "he", "Erik Sand"),
+    ],
+)
+def test_he_and_she_agree_with_the_gender_the_text_marks(nlp_actors: Language, text: str, pronoun: str,
+                                                          name: str) -> None:
+    actor = _pronoun_actor(nlp_actors(text), pronoun)
+    assert actor is not None and actor.name == name
+
+
+@pytest.mark.issue(6)
+def test_she_is_never_a_man_the_text_marks_as_such(nlp_actors: Language) -> None:
+    doc = nlp_actors("Mr. Erik Sand left the talks early. She said the talks had failed.")
+    assert _pronoun_actor(doc, "She") is None
+
+
+@pytest.mark.issue(6)
+def test_she_and_he_in_one_sentence_are_two_people(nlp_actors: Language) -> None:
+    doc = nlp_actors("Lena Vogt met Omar Haddad. She said he was late.")
+    she, he = _pronoun_actor(doc, "She"), _pronoun_actor(doc, "he")
+    assert she is not None and he is not None and she.id != he.id
+
+
+@pytest.mark.issue(6)
+def test_a_pronoun_outside_a_quotation_skips_people_named_inside_it(nlp_actors: Language) -> None:
+    doc = nlp_actors('Omar Haddad spoke in the square. "If Lina Farah wants a fight, we are ready," he said.')
+    actor = _pronoun_actor(doc, "he")
+    assert actor is not None and actor.name == "Omar Haddad"
+
+
+@pytest.mark.issue(6)
+def test_two_full_names_with_one_surname_are_two_people(nlp_actors: Language) -> None:
+    doc = nlp_actors("Lena Vogt and her husband, Omar Vogt, arrived. Mrs. Vogt said Mr. Vogt was tired.")
+    lena, omar = _actor(doc, "Lena Vogt"), _actor(doc, "Omar Vogt")
+    assert lena is not None and omar is not None and lena.id != omar.id
+    assert _actor(doc, "Mrs. Vogt").id == lena.id and _actor(doc, "Mr. Vogt").id == omar.id
+
+
+@pytest.mark.issue(6)
+def test_a_name_after_a_full_stop_does_not_take_it_into_its_mention(nlp_actors: Language) -> None:
+    doc = nlp_actors("Ivan Sokolov spoke first. Sokolov then left the hall.")
+    texts = [m.text for m in _actor(doc, "Ivan Sokolov").mentions]
+    assert texts == ["Ivan Sokolov", "Sokolov"]
+
+
+@pytest.mark.issue(6)
+def test_the_possessor_of_an_ally_is_the_other_party(nlp_actors: Language) -> None:
+    doc = nlp_actors("Gunmen shot the leader of Iran's militia ally in eastern Iraq.")
+    assert _actor(doc, "militia ally").country == "IRQ"
+

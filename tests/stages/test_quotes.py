@@ -332,3 +332,19 @@ def test_quotation_with_its_own_cue_after_it_is_not_the_previous_verbs_content(q
 )
 def test_find_quotations_nested_styles_and_stray_space(text, expected):
     assert [text[s:e] for s, e in find_quotations(text)] == expected
+
+
+@pytest.mark.issue(6)
+def test_a_pronoun_speaker_is_the_person_the_actors_stage_resolved_it_to(qnlp):
+    # the last person named is Lena Vogt; the actors stage takes the subject of the sentence before
+    doc = qnlp('Omar Haddad met Lena Vogt on Monday. "The bridge will reopen," he said.')
+    quote = _quote_with(doc, "bridge will reopen")
+    assert quote.speaker is not None and quote.speaker.name == "Omar Haddad" and _local(doc, quote) == "he"
+
+
+@pytest.mark.issue(6)
+def test_a_pronoun_speaker_beyond_the_actors_window_skips_the_other_gender(qnlp):
+    text = ('Mrs. Lena Vogt opened the session. Mr. Omar Haddad arrived late. The hall was full. '
+            'The debate was long. Nobody left early. "We will vote tomorrow," she said.')
+    quote = _quote_with(qnlp(text), "vote tomorrow")
+    assert quote.speaker is not None and quote.speaker.name == "Lena Vogt"

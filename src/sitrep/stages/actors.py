@@ -18,7 +18,8 @@ Writes `doc._.actors` (a list of `sitrep.model.Actor`). Method, in one pass over
    "On the Russian side, ..." for the sentence, then, for state offices only, the country the
    sentence (or the text just before it) is about.
 4. **Coreference** by rules: the same name, a surname after the full name, "the president" after a
-   person with that title, "he"/"she"/"his" to the nearest fitting person, "it"/"its" to the last
+   person with that title, "he"/"she"/"his" to the nearest fitting person of that gender where the
+   text marks one (honorifics, gendered nouns: `actor_gender`), "it"/"its" to the last
    subject state or organisation, "they" to the last group. Each coreferent mention is added to the
    actor's `mentions`.
 """
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -88,7 +89,34 @@ _DOMESTIC_SECTORS = _STATE_SECTORS | {"PTY", "OPP", "REB"}
 # Belgium are not Belgium's, so the sentence's country is no default for them.
 _POSTED_ABROAD = frozenset({"diplomats", "ambassadors", "envoys", "consuls", "attaches", "observers",
                             "monitors", "inspectors", "peacekeepers"})
+
+
+def _words(block: str) -> frozenset[str]:
+    """The white-space separated words of a block of text, as a set."""
+    return frozenset(block.split())
+
+
+# Heads that name an actor by its relation to another ("Iran's allies", "allies of Russia", "a Kremlin
+# proxy"): a possessor or an "of" phrase is the other party, never the actor's country.
+_RELATIONAL_HEADS = frozenset({"ally", "allies", "proxy", "proxies", "backer", "backers", "patron",
+                               "patrons", "enemy", "enemies", "rival", "rivals", "foe", "foes"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "his", "her", "hers", "himself", "herself"})
+_MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
+# Honorifics and nouns that mark a person's gender in general English ("Mrs. Lee", "the chairwoman,
+# Ann Lee", "Ann Lee, a mother of three"): "she" is never resolved to a person the text marks as a man,
+# nor "he" to a woman. No names: a name says nothing here.
+MALE_WORDS = _words("""
+mr sir lord spokesman chairman congressman councilman businessman assemblyman alderman anchorman
+father husband son brother grandfather grandson uncle nephew widower king prince duke emperor
+boyfriend monk man boy gentleman
+""")
+FEMALE_WORDS = _words("""
+mrs ms miss madam madame dame lady spokeswoman chairwoman congresswoman councilwoman businesswoman
+assemblywoman alderwoman anchorwoman actress mother wife daughter sister grandmother granddaughter
+aunt niece widow queen princess duchess empress girlfriend nun woman girl
+""")
+# doc.user_data key of {actor id: "m" | "f"} (see `actor_gender`)
+_GENDER_KEY = "sitrep_actors.gender"
 _IT_PRONOUNS = frozenset({"it", "its"})
 _THEY_PRONOUNS = frozenset({"they", "their", "them", "theirs"})
 _DETS = frozenset({"the", "a", "an", "this", "that", "these", "those", "some", "other", "two", "both"})
@@ -128,6 +156,7 @@ class _Mention:
     explicit: bool = False  # country read from the phrase itself, not from context
     plural: bool = False
     named: bool = False  # a person's proper name (surname matching applies)
+    gender: str | None = None  # "m" / "f" when an honorific or a gendered noun of the phrase says so
     extra: list[tuple[int, int]] = field(default_factory=list)  # more token spans of the same actor
     actor: Actor | None = field(default=None, repr=False)
 
@@ -206,10 +235,18 @@ class ActorsStage:
         by_key: dict[tuple, Actor] = {}
         mentions.sort(key=lambda m: (m.start, -m.end))
         explicit: dict[str, bool] = {}  # actor id -> its country was read from its own phrase
+        genders: dict[str, set[str]] = {}  # actor id -> the genders its mentions mark
         for mention in mentions:
-            actor = by_key.get(mention.key)
+            key = mention.key
+            gender = mention.gender
+            # "Mr. Khan" and "Mrs. Khan" are two people: a name marked with one gender is not an actor the
+            # text marks with the other
+            if gender and key in by_key and genders.get(by_key[key].id, {gender}) != {gender}:
+                key = (*key, gender)
+            actor = by_key.get(key)
             if actor is None and mention.named:
-                actor = _person_by_surname(actors, mention.name)
+                pool = [a for a in actors if genders.get(a.id, {gender}) == {gender}] if gender else actors
+                actor = _person_by_surname(pool, mention.name)
             if actor is None and mention.kind == "organisation" and mention.sector is None \
                     and " " not in mention.name:
                 # "Trump" tagged ORG after "Donald Trump": the person
@@ -220,14 +257,20 @@ class ActorsStage:
                 actors.append(actor)
             elif mention.kind == "person" and len(mention.name.split()) > len(actor.name.split()):
                 actor.name = mention.name  # keep the fullest form of a name
-            by_key[mention.key] = actor
+            by_key[key] = actor
             mention.actor = actor
             _code(actor, mention, explicit)
+            if mention.gender:
+                genders.setdefault(actor.id, set()).add(mention.gender)
             for lo, hi in [(mention.start, mention.end), *mention.extra]:
                 span = doc[lo:hi]
                 actor.mentions.append(TextSpan(text=span.text, start=span.start_char, end=span.end_char))
+        # one gender per actor, and none when its mentions disagree
+        reader.gender = {aid: next(iter(marks)) for aid, marks in genders.items() if len(marks) == 1}
         if self.resolve_pronouns:
             reader.corefer(mentions)
+        if reader.gender:
+            doc.user_data[_GENDER_KEY] = dict(reader.gender)
         for actor in actors:
             actor.mentions.sort(key=lambda m: (m.start, m.end))
         return actors
@@ -263,6 +306,9 @@ class _Reader:
         self.side = [self._side_country(sent) for sent in self.sents]
         self.places = [p for p in (doc._.places or []) if getattr(p, "country", None)]
         self.trail_starts = [start for start, _ in trail]
+        self.gender: dict[str, str] = {}  # actor id -> "m" / "f" as the text marks it (set by the stage)
+        self.sentence_gender: dict[int, dict[str, str]] = {}  # sentence -> actor id -> its pronouns' gender
+        self.quoted: list[bool] = []  # token index -> inside a quotation (filled by `corefer`)
 
     # -- mentions --------------------------------------------------------------------------------------------
 
@@ -325,7 +371,9 @@ class _Reader:
         title_tokens: list[Token] = []
         # left modifiers inside the noun phrase: "French President Emmanuel Macron", "top negotiator X"
         i = ent.start - 1
-        while i >= 0:
+        # never into the sentence before (its full stop is no part of "Lt. Gen. X")
+        floor = self.sents[self.sent_index[ent.start]].start
+        while i >= floor:
             tok = doc[i]
             if tok.is_punct and tok.text not in ("-", "."):
                 break
@@ -350,7 +398,9 @@ class _Reader:
         appos_tokens: list[Token] = []
         if appos_head is not None and self._title_of(appos_head) is not None:
             if appos_head.i < ent.start:  # "the deputy minister, X": the title ends before the name
-                appos_tokens = [t for t in appos_head.subtree if t.i < ent.start]
+                # ... and before the name's own left modifiers ("the minister, Mr. X": not "minister mr.")
+                name_start = min([t.i for t in title_tokens] + [ent.start])
+                appos_tokens = [t for t in appos_head.subtree if t.i < name_start]
             else:  # "X, a negotiator for Kyiv"
                 appos_tokens = [t for t in appos_head.subtree if t.i >= ent.end]
         for t in title_tokens + appos_tokens:
@@ -383,7 +433,8 @@ class _Reader:
         # a span on the title finds the person; an apposition is a second mention of the same person
         start = min([t.i for t in title_tokens if t.i < ent.start] + [ent.start])
         mention = _Mention(start, ent.end, "person", name, ("person", name.lower()), root.i,
-                           country=country, sector=sector, role=role or None, explicit=explicit, named=True)
+                           country=country, sector=sector, role=role or None, explicit=explicit, named=True,
+                           gender=_person_gender(ent, title_tokens, appos_head))
         if appos_tokens:
             lo, hi = min(t.i for t in appos_tokens), max(t.i for t in appos_tokens) + 1
             while lo < hi and (doc[lo].is_punct or doc[lo].lower_ in _DETS or doc[lo].tag_ == "PRP$"):
@@ -491,14 +542,18 @@ class _Reader:
         if not span_tokens:
             return []
         start = span_tokens[0].i
-        codes = self._countries_in(span_tokens)
+        # "Israel's militia ally in southern Lebanon", "Iran's proxies": the possessor is the other party
+        # of the relation, not the actor's country
+        relational = head.lower_ in _RELATIONAL_HEADS
+        codes = self._countries_in([t for t in span_tokens if not _in_possessor(t, head)] if relational
+                                   else span_tokens)
         explicit = bool(codes)
         if any(t.i in self.gaz and self.gaz[t.i][1].kind == C.NGO for t in span_tokens if t.i != head.i):
             sector = "NGO"  # "Red Cross officials": the organisation's people, of no country
         country = codes[-1][1] if codes else None
         region = any(t.lower_ in C.REGION_ADJECTIVES for t in span_tokens)
         ethnic = any(t.lower_ == "ethnic" for t in span_tokens)
-        attached, _ = self._country_attached(head)
+        attached, _ = self._country_attached(head, relational=relational)
         if ethnic or (attached and any(self.gaz.get(t.i, (None, None))[1] and self.gaz[t.i][1].kind == C.DEMONYM
                                        and t.i == head.i for t in span_tokens)):
             # "ethnic Albanians in Serbia": an ethnicity, the country is where they are
@@ -689,10 +744,13 @@ class _Reader:
         found = self._countries_in(tokens)
         return (found[0][1], True) if found else (None, False)
 
-    def _country_attached(self, head: Token) -> tuple[str | None, bool]:
-        """A country named by a preposition on the head: "King X of Morocco", "rebels in Ivory Coast"."""
+    def _country_attached(self, head: Token, *, relational: bool = False) -> tuple[str | None, bool]:
+        """A country named by a preposition on the head: "King X of Morocco", "rebels in Ivory Coast".
+        For a `relational` head ("allies of Russia in Syria") "of", "for" and "to" name the other party."""
         for child in head.rights:
             if child.dep_ != "prep" or (child.lower_ not in _COUNTRY_PREPS and child.lower_ != "based"):
+                continue
+            if relational and child.lower_ in ("of", "for", "to"):
                 continue
             for pobj in child.children:
                 if pobj.dep_ != "pobj":
@@ -781,7 +839,11 @@ class _Reader:
             last = m.actor.name.split()[-1]
             if len(m.actor.name.split()) > 1 and m not in surnames.get(last, []):
                 surnames.setdefault(last, []).append(m)
+        quoted = self.quoted  # token index -> inside a quotation, filled as the loop goes
+        inside = False
         for token in doc:
+            inside = _quotation_state(token, inside)
+            quoted.append(inside)
             if token.i in covered:
                 continue
             low = token.lower_
@@ -795,7 +857,7 @@ class _Reader:
                 continue
             if token.pos_ == "PRON" or token.tag_ in ("PRP", "PRP$"):
                 if low in _PERSON_PRONOUNS:
-                    target = self._antecedent(token, people, starts=starts[id(people)])
+                    target = self._person_antecedent(token, people, starts[id(people)])
                 elif low in _IT_PRONOUNS and token.dep_ in ("nsubj", "nsubjpass", "poss") and _referential(token):
                     target = self._antecedent(token, others, subjects_only=True, starts=starts[id(others)])
                 elif low in _THEY_PRONOUNS:
@@ -812,10 +874,37 @@ class _Reader:
             if target is not None:
                 self._add(target, doc[token.i:token.i + 1])
 
+    def _person_antecedent(self, token: Token, people: list[_Mention], starts: list[int]) -> _Mention | None:
+        """The antecedent of "he"/"she"/"his"/"her": the nearest fitting person (`_antecedent`) whose
+        gender, where the text marks it (`self.gender`), agrees with the pronoun, and who is not the
+        referent of a pronoun of the other gender in the same sentence ("She said he was late": two
+        people). A person only named inside a quotation is no antecedent of a pronoun outside it."""
+        gender = "m" if token.lower_ in _MALE_PRONOUNS else "f"
+        known = self.gender
+        # the gender of the pronouns already resolved in this sentence, by actor; only within the
+        # sentence: a resolution further back may be wrong (a man the NER missed), and a gender taken
+        # from it would then block the right antecedent for the rest of the article
+        local = self.sentence_gender.setdefault(self.sent_index[token.i], {})
+        # a pronoun of the narrative does not refer to a person only named inside a quotation ('Joe Doe
+        # came. "Ann Lee will lose," he said.'): that person is talked about, not present
+        narrative = not self.quoted[token.i]
+
+        def agrees(m: _Mention) -> bool:
+            aid = m.actor.id
+            if known.get(aid, gender) != gender or local.get(aid, gender) != gender:
+                return False
+            return not (narrative and self.quoted[m.start])
+
+        target = self._antecedent(token, people, starts=starts, accept=agrees)
+        if target is not None:
+            local.setdefault(target.actor.id, gender)
+        return target
+
     def _antecedent(self, token: Token, cands: list[_Mention], *, subjects_only: bool = False,
-                    window: int | None = None, starts: list[int] | None = None) -> _Mention | None:
-        """The nearest mention before `token` within the context window; a subject pronoun prefers a
-        subject antecedent."""
+                    window: int | None = None, starts: list[int] | None = None,
+                    accept: Callable[[_Mention], bool] | None = None) -> _Mention | None:
+        """The nearest mention before `token` within the context window (of those `accept` lets
+        through); a subject pronoun prefers a subject antecedent."""
         n = self.sent_index[token.i]
         floor = self.sents[max(0, n - (window if window is not None else self.stage.context_sentences))].start
         # cands are in text order: take the slice that starts in the window, by bisection
@@ -823,6 +912,8 @@ class _Reader:
             starts = [m.start for m in cands]
         lo, hi = bisect_left(starts, floor), bisect_left(starts, token.i)
         before = [m for m in cands[lo:hi] if m.end <= token.i]
+        if accept is not None:
+            before = [m for m in before if accept(m)]
         if subjects_only:
             before = [m for m in before if self._is_subject(m)]
         if not before:
@@ -845,6 +936,69 @@ class _Reader:
         if actor is None:
             return
         actor.mentions.append(TextSpan(text=span.text, start=span.start_char, end=span.end_char))
+
+
+_OPENING_MARKS = frozenset({"“", "``", "«", "„"})
+_CLOSING_MARKS = frozenset({"”", "»"})
+_TOGGLING_MARKS = frozenset({'"', "''"})  # straight marks (and NYT's '') open and close
+
+
+def _quotation_state(token: Token, inside: bool) -> bool:
+    """Whether `token` is inside a quotation, given whether the token before it was: double quotation
+    marks open and close, and a paragraph ends every quotation (a quote running on into the next
+    paragraph opens it again)."""
+    text = token.text
+    if text in _OPENING_MARKS:
+        return True
+    if text in _CLOSING_MARKS:
+        return False
+    if text in _TOGGLING_MARKS:
+        return not inside
+    if inside and token.i and "\n" in token.doc[token.i - 1].whitespace_ + token.text:
+        return False
+    return inside
+
+
+def _in_possessor(token: Token, head: Token) -> bool:
+    """Whether `token` is inside a possessor of `head` ("Israel" or "'s" in "Israel's militia ally")."""
+    while token.i != head.i and token.head.i != token.i:
+        if token.dep_ == "poss" and token.head.i == head.i:
+            return True
+        if token.tag_ == "POS" and token.head.dep_ == "poss":
+            return True
+        token = token.head
+    return False
+
+
+def _gender_of_words(words: Iterable[str]) -> str | None:
+    """ "m" / "f" when the words mark one gender only (an honorific, a gendered noun), else None."""
+    found = {"m" if w in MALE_WORDS else "f" for w in words if w in MALE_WORDS or w in FEMALE_WORDS}
+    return found.pop() if len(found) == 1 else None
+
+
+def _person_gender(ent: Span, title_tokens: list[Token], appos_head: Token | None) -> str | None:
+    """A named person's gender where the phrase marks it: an honorific or gendered title on or in the
+    name ("Mrs. Ann Lee", "Chairwoman Ann Lee") or the head of an apposition ("Ann Lee, a mother of
+    three", "the spokeswoman, Ann Lee", "a man, John Park")."""
+    words = [t.lower_.rstrip(".") for t in [*title_tokens, *ent]]
+    if appos_head is not None and appos_head.pos_ == "NOUN":
+        words.append(appos_head.lower_)
+    else:
+        words += [c.lower_ for c in ent.root.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+    return _gender_of_words(words)
+
+
+def actor_gender(doc: Doc, actor: Actor) -> str | None:
+    """ "m" or "f" when the text marks a person actor's gender: an honorific or gendered noun in one of
+    its mentions or appositions ("Mrs. Lee", "the chairwoman, Ann Lee", "a man, ..."); None when the
+    text does not say, or says both (never from first names, nor from the pronouns resolved to it). The
+    quotes stage reads it to resolve a pronoun the actors stage left unresolved.
+
+    doc (Doc): a doc the actors stage has run on.
+    actor (Actor): one of `doc._.actors`.
+    RETURNS (str | None): "m", "f" or None.
+    """
+    return (doc.user_data.get(_GENDER_KEY) or {}).get(actor.id)
 
 
 def _lone_or_untagged(token: Token) -> bool:
@@ -934,6 +1088,8 @@ def _person_by_surname(actors: list[Actor], name: str) -> Actor | None:
         a for a in actors
         if a.kind == "person" and a.name != name and len(a.mentions) and a.name.split()
         and (a.name.split()[-1] == parts[-1] or (len(parts) > 1 and parts[-1] == a.name))
+        # two full names with other first names are two people of one family ("Ann Lee", "Tom Lee")
+        and (len(parts) == 1 or len(a.name.split()) == 1 or a.name.split()[0] == parts[0])
     ]
     if len(candidates) == 1:
         return candidates[0]

@@ -56,9 +56,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from sitrep.model import Quote, Speaker
+from sitrep.model import Actor, Quote, Speaker
 from sitrep.model import Span as TextSpan
-from sitrep.stages.actors import actor_at
+from sitrep.stages.actors import actor_at, actor_gender
 from sitrep.stages.base import doc_text, register_extension
 
 
@@ -161,19 +161,6 @@ commander chief head leader director chairman chairwoman chair negotiator candid
 queen prince emir sheikh pope cardinal bishop judge prosecutor attorney lawyer adviser advisor aide
 analyst expert professor doctor officer captain colonel lieutenant sergeant admiral marshal
 """)
-
-# Honorifics and role nouns that mark a person's gender (general English), for "he"/"she".
-_MALE_WORDS: frozenset[str] = _words("""
-mr sir lord spokesman chairman congressman councilman businessman assemblyman alderman anchorman
-father husband son brother grandfather grandson uncle nephew widower king prince duke emperor
-boyfriend monk
-""")
-_FEMALE_WORDS: frozenset[str] = _words("""
-mrs ms miss madam madame dame lady spokeswoman chairwoman congresswoman councilwoman businesswoman
-assemblywoman alderwoman anchorwoman actress mother wife daughter sister grandmother granddaughter
-aunt niece widow queen princess duchess empress girlfriend nun
-""")
-_WORD = re.compile(r"[a-z]+")
 
 MALE = frozenset({"he", "him", "his", "himself"})
 FEMALE = frozenset({"she", "her", "hers", "herself"})
@@ -1224,10 +1211,11 @@ def _resolve_speaker(doc: Doc, text: str, mention: SpacySpan, marks: list[tuple[
     if lower in PRONOUNS and lower not in _INDEFINITE_SOURCES:
         # personal pronouns; "some", "others", "one of the aides" keep their own text below
         if lower in MALE or lower in FEMALE:
-            # a person of the pronoun's gender where the text says so, else the last person
-            actor = _previous_actor(doc, mention.start_char, ("person",), marks=marks,
-                                    gender="m" if lower in MALE else "f", text=text) or _previous_actor(
-                doc, mention.start_char, ("person",), marks=marks)
+            # the actors stage's resolution (nearest fitting person, gender agreement, not a person only
+            # named inside a quotation); beyond its window, the last person named outside a quotation
+            # whose gender, where the actors stage knows it, agrees
+            actor = _resolved_person(doc, mention) or _previous_actor(
+                doc, mention.start_char, ("person",), marks=marks, gender="m" if lower in MALE else "f")
         elif lower in NONPERSON or lower in PLURAL:
             singular = lower in NONPERSON
             actor = _previous_subject_actor(doc, head, singular=singular) or _previous_actor(
@@ -1290,15 +1278,20 @@ def _inside(marks: list[tuple[int, int]], start: int) -> bool:
     return k >= 0 and marks[k][0] < start < marks[k][1]
 
 
+def _resolved_person(doc: Doc, mention: SpacySpan) -> Actor | None:
+    """The person the actors stage resolved a "he"/"she" to (`actor_at` on the pronoun), or None."""
+    actor = actor_at(doc, mention.start_char, mention.end_char)
+    return actor if actor is not None and getattr(actor, "kind", None) == "person" else None
+
+
 def _previous_actor(
     doc: Doc, pos: int, kinds: Iterable[str] | None, window: int = 2000,
     marks: list[tuple[int, int]] | None = None, singular: bool = False, gender: str | None = None,
-    text: str = "",
 ):
     """The actor whose mention ends last before `pos` (within `window` chars): of the kinds given,
     or (kinds None) any actor that is not a person ("it", "they" stand for groups and states; with
     `singular`, for "it", not a group of people). With `gender` ("m"/"f", for "he"/"she"), a person
-    the text marks as of the other gender is skipped."""
+    of the other gender (`actor_gender`, the actors stage's reading of the text) is skipped."""
     wanted = tuple(kinds) if kinds is not None else None
     best = None
     best_end = -1
@@ -1306,7 +1299,7 @@ def _previous_actor(
         kind = getattr(actor, "kind", None)
         if (kind not in wanted) if wanted is not None else (kind == "person" or (singular and kind == "group")):
             continue
-        if gender is not None and _gender_of(text, actor) not in (None, gender):
+        if gender is not None and actor_gender(doc, actor) not in (None, gender):
             continue
         for mention in actor.mentions:
             if best_end < mention.end <= pos and pos - mention.end <= window:
@@ -1316,20 +1309,6 @@ def _previous_actor(
                     continue  # only a name is an antecedent (the actors stage may list pronouns too)
                 best, best_end = actor, mention.end
     return best
-
-
-def _gender_of(text: str, actor) -> str | None:
-    """"m" or "f" when the text marks a person's gender: an honorific or a gendered role noun in a
-    mention, just before it ("Mrs. Lee", "the spokeswoman, Ann Lee") or in the actor's role; None
-    when it does not say, or says both."""
-    words: set[str] = set(_WORD.findall((actor.role or "").lower()))
-    for mention in actor.mentions:
-        # the mention itself and the one word before it ("Mrs. Lee", "spokeswoman Ann Lee")
-        before = _WORD.findall(text[max(0, mention.start - 16):mention.start].lower())
-        words.update(_WORD.findall(mention.text.lower()))
-        words.update(before[-1:])
-    male, female = bool(words & _MALE_WORDS), bool(words & _FEMALE_WORDS)
-    return "m" if male and not female else "f" if female and not male else None
 
 
 def _sentences_back(token: Token, n: int) -> int:
