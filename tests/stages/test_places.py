@@ -231,3 +231,78 @@ def test_canadian_province_abbreviation_after_a_city(nlp_places: Language) -> No
 def test_nearby_towns_pick_the_local_namesake(nlp_places: Language) -> None:
     found = by_text(nlp_places, "Crews from Davenport, Bettendorf and Muscatine helped in Clinton on Monday.")
     assert found["Clinton"].admin1 == "Iowa"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Firefighters from Paris and Lamar County battled the blaze for hours.",
+     "Paris police said the man lived in Lamar County."],
+)
+@pytest.mark.issue(4)
+def test_a_town_and_its_county_pick_each_other(nlp_places: Language, text: str) -> None:
+    """A town named with the county it lies in (Paris, Texas, in Lamar County, Texas) is that town,
+    not the bigger namesake; a local paper names its town and its county together."""
+    found = by_text(nlp_places, text)
+    assert found["Paris"].admin1 == "Texas" and found["Paris"].feature_code == "PPL"
+    assert found["Lamar County"].admin1 == "Texas" and found["Lamar County"].feature_code == "ADM2"
+
+
+@pytest.mark.issue(4)
+def test_two_towns_of_one_county_support_each_other(nlp_places: Language) -> None:
+    found = by_text(nlp_places, "The festival returns to Franklin this spring, and Williamson County officials "
+                                "expect large crowds.")
+    assert found["Franklin"].admin1 == "Tennessee" and found["Franklin"].confidence > 0.9
+
+
+@pytest.mark.issue(4)
+def test_washington_alone_is_the_capital(nlp_places: Language) -> None:
+    """The state shares its name with the country's capital: without other names in the state, the capital."""
+    place = by_text(nlp_places, "The senator flew to Washington on Monday for the vote.")["Washington"]
+    assert place.feature_code == "PPLC" and place.admin1 == "District of Columbia"
+
+
+@pytest.mark.issue(4)
+def test_washington_with_its_state_towns_is_the_state(nlp_places: Language) -> None:
+    found = by_text(nlp_places, "Wildfires burned near Spokane and Yakima as Washington declared an emergency.")
+    assert found["Washington"].feature_code == "ADM1"
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [("The Corinth Police Department is hiring.", "Corinth"),  # "corinth" is a WordNet noun
+     ("A Goshen woman was hurt in the crash.", "Goshen")],
+)
+@pytest.mark.issue(4)
+def test_town_named_like_a_dictionary_word_before_a_resident_word(
+        nlp_places: Language, text: str, surface: str) -> None:
+    assert by_text(nlp_places, text)[surface].country == "USA"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The Beer Board approved the permit on Tuesday.",
+     "The vote was cast by Vice Mayor Ann Lee.",
+     "Early voters waited in line on Tuesday."],
+)
+@pytest.mark.issue(4)
+def test_dictionary_words_before_local_government_words_are_not_towns(nlp_places: Language, text: str) -> None:
+    assert [p.text for p in places(nlp_places, text)] == []
+
+
+@pytest.mark.issue(4)
+def test_a_town_found_once_is_a_place_where_it_stands_alone(nlp_places: Language) -> None:
+    """"Whitestown" tagged ORG on its own is the town the article named in "the Whitestown Police"."""
+    text = "The Whitestown Police Department arrested two men. Whitestown has grown quickly since 2000."
+    assert [p.text for p in places(nlp_places, text)] == ["Whitestown", "Whitestown"]
+
+
+@pytest.mark.issue(4)
+def test_possessive_of_a_town_tagged_person_is_no_surname(nlp_places: Language) -> None:
+    """"Glen Ellyn's budget" tagged PERSON does not make "Glen Ellyn" someone's name elsewhere."""
+    text = "The Village of Glen Ellyn’s budget was cut. Glen Ellyn officials said the cut was small."
+    assert [(p.text, p.admin1) for p in places(nlp_places, text)] == [("Glen Ellyn", "Illinois")] * 2
+
+
+@pytest.mark.issue(4)
+def test_unknown_city_is_not_the_place_named_by_its_first_word(nlp_places: Language) -> None:
+    assert all(p.name != "Harbor" for p in places(nlp_places, "He opened an office in Harbor City last year."))

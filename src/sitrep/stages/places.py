@@ -12,8 +12,9 @@ Method (docs/stages/places.md has the details and the evaluation):
    folded, transliterated, punctuation folded); then variants (leading "the", "St."/"Saint",
    a trailing "region"/"county"/"oblast"); then fuzzy matching of misspellings ("Zaporizhia").
 3. Ranking. A linear score over population, feature class, the article's country context,
-   admin1 agreement, distance to the other places, descriptors ("the northern city of"),
-   "City, State" apposition; three passes, so context from unambiguous mentions helps the rest; one sense per discourse.
+   admin1 agreement, a town named with its county ("Paris ... Henry County"), distance to the other
+   places, descriptors ("the northern city of"), "City, State" apposition; three passes, so context
+   from unambiguous mentions helps the rest; one sense per discourse.
 4. Metonymy. A place that is the subject of an agentive verb ("Moscow said") keeps its record and
    gets `metonymic=True`.
 """
@@ -119,6 +120,10 @@ LOCAL_NOUNS = frozenset({
     "selectmen", "aldermen", "schools", "officials", "officers", "firefighters", "voters", "neighborhoods",
     "neighbourhoods",
 })
+# The words of LOCAL_NOUNS that follow a town's name but hardly a common word's ("a Saratoga native",
+# "Carthage Police"; but "Agency officials", "Beer Board", "Vice Mayor", "Early voters").
+RESIDENT_NOUNS = frozenset({"man", "woman", "men", "women", "resident", "residents", "native", "natives", "couple",
+                            "teen", "teenager", "boy", "girl", "police"})
 # Capitalised words that open the name of a local institution after a town's name ("Ames Police
 # Department", "Pella Superior Court", "Ankeny School Board", "Ames Board of Education").
 CIVIC_WORDS = frozenset({"police", "fire", "sheriff", "council", "mayor", "board", "schools", "superior", "municipal",
@@ -143,7 +148,7 @@ SMALL_PLACE = 5000  # below this, a city is matched by its main name only
 FEATURES = (
     "log_pop", "country", "continent", "admin1", "admin2", "admin3", "capital", "main_name", "fuzzy",
     "fuzzy_gap", "country_share", "admin1_support", "cluster", "near150", "near600", "descriptor_agrees",
-    "descriptor_disagrees", "division_of_city", "within", "not_within", "admin1_top",
+    "descriptor_disagrees", "division_of_city", "within", "not_within", "admin1_top", "county_pair",
 )
 # Weights per feature (hand-set, checked on the dev halves of the gold sets; see the docs).
 WEIGHTS: dict[str, float] = {
@@ -151,7 +156,7 @@ WEIGHTS: dict[str, float] = {
     "capital": 1.2, "main_name": 0.6, "fuzzy": -1.5, "fuzzy_gap": 10.0, "country_share": 2.5,
     "admin1_support": 2.0, "cluster": 1.5, "near150": 1.5, "near600": 0.6, "descriptor_agrees": 2.5,
     "descriptor_disagrees": -1.25, "division_of_city": -2.5, "within": 4.0, "not_within": -2.0,
-    "admin1_top": 1.0,
+    "admin1_top": 1.0, "county_pair": 2.0,
 }
 CLUSTER_KM = 200.0  # other names of the article with a likely reading within this distance support it
 CLUSTER_TOP = 3
@@ -247,6 +252,15 @@ class PlacesStage:
         if self.gazetteer is None:
             raise SitrepError(Errors.E210.format(name=self.name))
         mentions = self._recognise(doc)
+        # A name the article uses as a place once ("the Lindsay Police") is a place where it stands
+        # alone too ("Lindsay was ..."): a second look with those names known, as for the NER's GPEs.
+        known = frozenset(m.key for m in mentions if _evident(m))
+        ner_keys = {name_key(span.text) for span in (_trim(ent) for ent in doc.ents if ent.label_ in ("GPE", "LOC"))
+                    if span is not None}
+        if known - ner_keys:  # (the NER's own places were looked for everywhere already)
+            again = self._recognise(doc, known)
+            if len(again) > len(mentions):
+                mentions = again
         self._resolve(doc, mentions)
         places: list[Place] = []
         for m in mentions:
@@ -262,7 +276,7 @@ class PlacesStage:
 
     # -- recognition --------------------------------------------------------------------------------------------
 
-    def _recognise(self, doc: Doc) -> list[_Mention]:
+    def _recognise(self, doc: Doc, known: frozenset[str] = frozenset()) -> list[_Mention]:
         mentions: list[_Mention] = []
         taken = [False] * len(doc)
         # Words the article uses inside a person's name: "Ripon" after "Peter Ripon".
@@ -271,10 +285,12 @@ class PlacesStage:
         person_words: dict[str, set[str]] = defaultdict(set)
         for ent in doc.ents:
             if ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].lower_.rstrip(".") not in NOT_A_SURNAME:
-                # (a PERSON entity such as "Polk County Sheriff" names no person)
+                # (a PERSON entity such as "Polk County Sheriff" names no person; the key leaves out a
+                # possessive, so "Glen Carbon's budget" does not make "Glen Carbon" someone's name)
+                trimmed = _trim(ent) or ent
                 for t in ent:
-                    person_words[t.lower_].add(name_key(ent.text))
-        place_keys = {name_key(ent.text) for ent in doc.ents if ent.label_ in ("GPE", "LOC")}
+                    person_words[t.lower_].add(name_key(trimmed.text))
+        place_keys = {name_key(ent.text) for ent in doc.ents if ent.label_ in ("GPE", "LOC")} | known
 
         def add(span: Span, cands: list[_Cand], source: str, embedded: bool = False, label: str = "") -> None:
             mentions.append(_Mention(span, name_key(span.text), label, source, cands, embedded=embedded))
@@ -493,8 +509,14 @@ class PlacesStage:
 
     def _local_town(self, span: Span) -> bool:
         """A name followed by a resident or local-government word ("an Ankeny woman", "Ames Police
-        Department") that is not made of dictionary words ("Aviation Agency officials", "Deputy Mayor")."""
-        return _local_noun_follows(span) and not all(t.lower_ in self.common_words for t in span)
+        Department"). A name made of dictionary words ("Aviation Agency officials", "Deputy Mayor",
+        but also "Carthage", "Saratoga": WordNet lists many towns) needs a word that only a town
+        takes: a resident ("a Saratoga native") or its police ("Carthage Police Chief")."""
+        if not _local_noun_follows(span):
+            return False
+        if not all(t.lower_ in self.common_words for t in span):
+            return True
+        return span.end < len(span.doc) and span.doc[span.end].lower_ in RESIDENT_NOUNS
 
     def _big(self, cands: list[_Cand]) -> bool:
         """Whether some exact candidate is prominent enough to be meant without further evidence."""
@@ -519,7 +541,9 @@ class PlacesStage:
         if cands:
             return cands
         words = key.split()
-        if strip and len(words) > 1 and words[-1] in ADMIN_WORDS | CITY_WORDS:
+        if strip and len(words) > 1 and words[-1] in ADMIN_WORDS:
+            # "the Kharkiv region" is Kharkiv; but a "Harbor City" or "Grants Town" the gazetteer lacks
+            # is not the "Harbor" or "Grants" it has, so a trailing "city"/"town" is never dropped
             add(gaz.lookup(" ".join(words[:-1])), 1.0)
         cands = self._filter(span, found)
         if cands or not fuzzy or len(key) < 6 or not key[:3].isalpha():
@@ -576,11 +600,13 @@ class PlacesStage:
             reps.append((rep, members))
         # Pass 1 without context; pass 2 with what pass 1 says about the article's countries,
         # divisions and the places whose likely readings lie near each other.
-        context = _Context()
+        counties = _county_links([rep for rep, _ in reps])
+        context = _Context(counties=counties)
         for rep, _ in reps:
             self._rank(rep, context)
         for _ in range(2):
             context = _Context.from_mentions([rep for rep, _ in reps])
+            context.counties = counties
             context.set_cluster(_plausible_points([rep for rep, _ in reps]))
             for rep, _ in reps:
                 self._rank(rep, context)
@@ -634,6 +660,9 @@ def _features(m: _Mention, cand: _Cand, ctx: _Context) -> dict[str, float]:
         f["admin1_support"] = min(support, 2) / 2
         if admin1 is not None and admin1 == ctx.top_admin1(m.key):
             f["admin1_top"] = 1.0  # the division most other names lie in: the local paper's state
+    if ctx.counties:
+        # a town and its county named in one article ("Paris ... Henry County"), or two towns of one county
+        f["county_pair"] = ctx.county_support(e, m.key)
     if e.lat is not None and e.kind in ("city", "admin2", "admin3"):
         f["cluster"] = min(ctx.cluster_support(e, m.key), 3) / 3
         nearest = ctx.nearest_km(e, m.key)
@@ -649,9 +678,12 @@ def _features(m: _Mention, cand: _Cand, ctx: _Context) -> dict[str, float]:
     if e.kind in ("admin1", "admin2", "admin3") and m.kind_hint != "admin" and any(
             c[0].kind == "city" and c[0].pop >= 1000 and (
                 e.gid in (c[0].admin1_gid, c[0].admin2_gid)
-                or (e.lat is not None and _km(e.lat, e.lon, c[0].lat, c[0].lon) < 150))
+                or (e.lat is not None and _km(e.lat, e.lon, c[0].lat, c[0].lon) < 150)
+                or (c[0].fcode == "PPLC" and c[0].cc == e.cc and c[2]))
             for c in m.candidates):
-        f["division_of_city"] = 1.0  # a division named after its city ("Moscow" the federal city)
+        # a division named after its city ("Moscow" the federal city) or after its country's capital
+        # ("Washington": the state is meant when other names lie in it, see admin1_support)
+        f["division_of_city"] = 1.0
     if m.within:
         inside = any(e.gid != w.gid and (w.gid in (e.admin1_gid, e.admin2_gid) or
                                          (w.kind == "country" and w.cc == e.cc)) for w in m.within)
@@ -670,6 +702,7 @@ class _Context:
     key_country_counts: dict[str, Counter[str]] = field(default_factory=dict)
     admin1s: dict[int, set[str]] = field(default_factory=dict)  # admin1 gid -> keys that support it
     anchors: list[tuple[str, float, float]] = field(default_factory=list)  # (key, lat, lon)
+    counties: dict[int, tuple[set[str], set[str]]] = field(default_factory=dict)  # see _county_links
     _top_admin1: dict[str, int] = field(default_factory=dict)  # key -> the best-supported admin1 without it
 
     @classmethod
@@ -706,6 +739,18 @@ class _Context:
         """How many other names of the article plausibly are, or lie in, this first-level division."""
         keys = self.admin1s.get(admin1_gid) if admin1_gid is not None else None
         return len(keys - {key}) if keys else 0
+
+    def county_support(self, e: Entry, key: str) -> float:
+        """1 when another name of the article is this town's county (or, for a county, a town in it);
+        0.5 when another name is only a town in the same county."""
+        county = e.gid if e.kind == "admin2" else e.admin2_gid if e.kind == "city" else None
+        link = self.counties.get(county) if county is not None else None
+        if not link:
+            return 0.0
+        counties, towns = link[0] - {key}, link[1] - {key}
+        if (towns if e.kind == "admin2" else counties):
+            return 1.0
+        return 0.5 if e.kind == "city" and towns else 0.0
 
     def top_admin1(self, key: str) -> int:
         """The first-level division most other names plausibly lie in (the article's home state), or -1."""
@@ -758,6 +803,27 @@ def _plausible(m: _Mention) -> list[Entry]:
         return []
     top = m.scored[0][0]
     return [e for score, e in m.scored[:CLUSTER_TOP] if score >= top - PLAUSIBLE_MARGIN]
+
+
+def _county_links(reps: list[_Mention]) -> dict[int, tuple[set[str], set[str]]]:
+    """County gid -> (the names of the article that have a reading as that county, the names that
+    have a reading as a town in it).
+
+    Every exact reading counts, not only the likely ones: a town and a county whose readings nest
+    ("Paris" and "Henry County": Paris, Tennessee lies in Henry County, Tennessee) are rarely a
+    coincidence, and a local paper names its town and its county together."""
+    links: dict[int, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+    for m in reps:
+        if any(e.kind in ("country", "admin1") and main for e, _, main in m.candidates):
+            continue  # "California", "Washington": a state's name means the state far more often
+        for e, score, main in m.candidates:
+            if score < 1.0:
+                continue
+            if e.kind == "admin2":
+                links[e.gid][0].add(m.key)
+            elif e.kind == "city" and main and e.admin2_gid is not None:
+                links[e.admin2_gid][1].add(m.key)
+    return {gid: (c, t) for gid, (c, t) in links.items() if len(c | t) > 1}
 
 
 def _plausible_points(reps: list[_Mention]) -> list[tuple[str, float, float]]:
@@ -840,6 +906,19 @@ def _local_noun_follows(span: Span) -> bool:
     return span.end + 1 < len(doc) and (word, doc[span.end + 1].lower_) in CIVIC_PAIRS and nxt.text[:1].isupper()
 
 
+def _evident(m: _Mention) -> bool:
+    """Whether the text itself shows a mention is a town or a division, so that its name is a place
+    elsewhere in the article too: the NER's place, a local pattern ("the Lindsay Police", "an Ankeny
+    woman", "D-Ames", "Linn and Benton counties") or a dateline; not a name taken only because a
+    preposition precedes it ("in Story") or because the gazetteer knows it."""
+    if not m.candidates or not any(c[2] for c in m.candidates) or m.span.text.endswith("."):
+        return False
+    if m.source == "ner" and m.label in ("GPE", "LOC"):
+        return True
+    # (also inside an organisation's name: "the Ames Police Department" names the town Ames)
+    return _local_noun_follows(m.span) or (not m.embedded and _dateline(m.span[0]))
+
+
 def _demonym(span: Span) -> bool:
     """A nationality word ("Russian", "Iraqis", "Palestinian-led"), which is no place here."""
     entry = country_lookup(span.text)
@@ -903,6 +982,8 @@ def _descriptor(span: Span) -> str | None:
             return "admin"
         if nxt in CITY_WORDS:
             return "city"
+    if _local_noun_follows(span):
+        return "city"  # "a Lebanon woman", "Paris police": a town's residents and local government
     # "the (northern) (port) city of X", up to five words before
     if span.start >= 2 and doc[span.start - 1].lower_ == "of":
         for token in reversed(list(doc[max(0, span.start - 6):span.start - 1])):
