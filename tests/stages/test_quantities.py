@@ -309,3 +309,46 @@ def test_article_totals_agents_and_suicides(qnlp, text, killed, injured):
 def test_count_of_shooters_is_not_a_count_of_victims(qnlp):
     doc = run(qnlp, "Two gunmen opened fire outside a bar on Friday, wounding a teenager.")
     assert not [q for q in doc._.quantities if q.value == 2]
+
+
+# -- issue 8, fourth round (invented sentences) -------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "killed", "injured"), [
+    # "another" told with the others, or "also", is one more person
+    ("A woman was killed and another man was wounded at a party on Friday. Another man was also wounded.", 1, 2),
+    ("Two people were killed at a gas station on Monday night. Another man was also killed nearby.", 3, 0),
+    # the object of an active verb of harm is "another" than the one who did it: one victim
+    ("Police say a teenage boy shot and killed another boy behind a school on Sunday.", 1, 0),
+    # a sentence of its own after a clause of time is the next case, not one more victim of this one
+    ("Police say a teen was shot early Thursday on Oak Street. Just a day after a student was shot nearby, another "
+     "teen has been shot.", 0, 1),
+])
+def test_article_totals_another_is_one_more_victim(qnlp, text, killed, injured):
+    assert article_totals(run(qnlp, text)) == {"killed": killed, "injured": injured}
+
+
+def test_article_totals_skip_a_tally_of_separate_incidents(qnlp):
+    text = ("Four people were killed and at least 20 others were wounded in separate shootings across the city "
+            "over the weekend. In the latest, three men were wounded outside a bar on Sunday night.")
+    assert article_totals(run(qnlp, text)) == {"killed": 1, "injured": 3}
+
+
+def test_count_takes_the_category_word_of_its_own_clause(qnlp):
+    doc = run(qnlp, "A 30-year-old man died at the scene, two people are in critical condition and four others "
+                    "were hospitalized.")
+    assert not [q for q in doc._.quantities if q.category == "killed" and q.value == 2]
+    assert article_totals(doc) == {"killed": 1, "injured": 6}
+
+
+def test_count_is_not_the_victim_of_another_subjects_clause(qnlp):
+    doc = run(qnlp, "Two deputies are facing charges after a young boy was shot to death during a traffic stop.")
+    assert not [q for q in doc._.quantities if q.value == 2]
+
+
+@pytest.mark.parametrize(("text", "killed"), [
+    # victims named as the object of "killing", or the subject of "was shot and killed", are counted by name
+    ("Police said the gunman fired into the car, killing Maria Lopez and Daniel Brooks on Friday night.", 2),
+    ("Kevin Marsh was shot and killed on Elm Street. A neighbour said Marsh had just come home.", 1),
+])
+def test_article_totals_count_named_dead(qnlp, text, killed):
+    assert article_totals(run(qnlp, text))["killed"] == killed

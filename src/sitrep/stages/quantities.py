@@ -109,6 +109,7 @@ KILL_WORDS = frozenset({"kill", "killed", "die", "dead", "death", "fatally", "fa
 INJURE_WORDS = frozenset({"wound", "wounded", "injure", "injured", "hurt", "hospitalize", "hospitalized",
                           "nonfatally", "non-fatally", "injury", "survive"})
 CASUALTY_CATEGORIES = frozenset({"casualties"})
+HARM_CATEGORIES = frozenset({"killed", "injured", "casualties"})
 HOUSING_CATEGORIES = frozenset({"destroyed", "damaged"})
 # "in camps" / "in relief camps": counts of people living in a camp are displacement figures.
 CAMP_WORDS = frozenset({"camp", "camps"})
@@ -186,9 +187,11 @@ POSSESSIVES = frozenset({"his", "her", "their"})
 PARENT_NOUNS = frozenset({"father", "mother", "parent", "dad", "mom", "mum", "grandfather", "grandmother",
                           "grandparent"})
 # Determiners that name one person: "a man", "his wife"; in a sentence, also "another man was wounded" (a
-# further person). Article totals count only the first kind as single persons (see article_totals).
+# further person). Article totals count only the first kind as single persons; "another" adds one person
+# to the others of its category (see article_totals).
 INDEFINITE_DETERMINERS = frozenset({"a", "an", *POSSESSIVES})
-SINGLE_DETERMINERS = INDEFINITE_DETERMINERS | {"another"}
+ADDITIVE_DETERMINERS = frozenset({"another"})
+SINGLE_DETERMINERS = INDEFINITE_DETERMINERS | ADDITIVE_DETERMINERS
 # Nouns a number in front of which is not a head count.
 TOTAL_NOUNS = frozenset({"total", "number", "toll", "group", "tally", "count", "figure"})
 
@@ -505,13 +508,28 @@ class QuantitiesStage:
         if not triggers:
             return None
         path = _ancestors(anchor)
-        own = frozenset({anchor.i} if noun is None else {anchor.i, noun.i})
+        # a bare number's own noun may follow it unparsed ("at least140,000 people", PDF text run together)
+        own = frozenset({anchor.i, anchor.i + 1} if noun is None else {anchor.i, noun.i})
         # "according to one official", "one witness said": the count names a source, not a victim
         for idx in path:
             word = anchor.doc[idx]
             if word.lower_ == "according" or (word.lemma_ in SPEAKER_VERBS and word.i != anchor.i and any(
                     c.dep_ == "nsubj" and c.i in path for c in word.children)):
                 return None
+        # A category word of the count's own clause first: in "a man died, two people are in critical
+        # condition", "died" heads the coordination but has its own subject. Only when the count's clause
+        # has none may the coordinated clause's word describe it, and then not a death or a wound: "the
+        # state set up 1,537 relief camps and 2.14 lakh people have been accommodated" are in camps, but
+        # in "one victim was pronounced dead and two others were taken to hospital" the two did not die.
+        reach = _own_clause_path(anchor, path)
+        best = self._best_trigger(anchor, noun, triggers, reach, own)
+        if best is None and len(reach) < len(path):
+            shared = [t for t in triggers if t[1][0] not in HARM_CATEGORIES]
+            best = self._best_trigger(anchor, noun, shared, path, own) if shared else None
+        return best
+
+    def _best_trigger(self, anchor: Token, noun: Token | None, triggers: list[tuple[Token, tuple[str, str, bool]]],
+                      path: dict[int, float], own: frozenset[int]) -> tuple[Token, tuple[str, str, bool]] | None:
         best: tuple[float, int, Token, tuple[str, str, bool]] | None = None
         for trig, info in triggers:
             if anchor.dep_ == "nsubj" and _agent_of(anchor, trig):
@@ -520,7 +538,7 @@ class QuantitiesStage:
                 # "12 deaths" counts itself; "two victims ... died": the verb says more than the noun
                 dist = 1.25 if info[2] else 0.0
             else:
-                dist = _tree_distance(path, trig, own)
+                dist = _tree_distance(path, trig, own, victims=info[0] in HARM_CATEGORIES)
                 if dist is None:
                     continue
             if info[2]:
@@ -876,10 +894,43 @@ def _ancestors(token: Token) -> dict[int, float]:
     return path
 
 
-def _tree_distance(path: dict[int, float], other: Token, own: frozenset[int] = frozenset()) -> float | None:
+# "had their houses destroyed", "saw their homes burned": the clause under the verb tells what befell its object
+CAUSATIVE_VERBS = frozenset({"have", "get", "see", "watch", "leave", "find"})
+
+
+def _has_other_subject(verb: Token, own: frozenset[int]) -> bool:
+    """Whether a clause has a subject of its own, other than the count ('they' and relative pronouns
+    may be the counted people themselves)."""
+    if verb.lemma_ in SAY_VERBS:
+        return False  # "sustained what police say are minor injuries": the report, not another clause
+    return verb.pos_ in {"VERB", "AUX"} and any(
+        c.dep_ in {"nsubj", "nsubjpass"} and c.i not in own and c.lower_ not in {"they", "who", "that", "which"}
+        for c in verb.children)
+
+
+def _own_clause_path(anchor: Token, path: dict[int, float]) -> dict[int, float]:
+    """The anchor's ancestors up to where its clause joins a coordinated clause with another subject: in
+    "a man died, two people are in critical condition and five others were hospitalized" the two people
+    did not die ("died" is the head of the coordination, but it has its own subject)."""
+    own = frozenset({anchor.i})
+    token = anchor
+    reach = {anchor.i: path[anchor.i]}
+    while token.head.i != token.i and token.head.i in path:
+        if token.dep_ == "conj" and token.pos_ in {"VERB", "AUX"} and any(
+                c.dep_ in {"nsubj", "nsubjpass"} for c in token.children) and _has_other_subject(token.head, own):
+            break
+        token = token.head
+        reach[token.i] = path[token.i]
+    return reach
+
+
+def _tree_distance(path: dict[int, float], other: Token, own: frozenset[int] = frozenset(), *,
+                   victims: bool = False) -> float | None:
     """Edges from `other` up to the anchor's ancestor path; None when the trigger describes another noun
     through a relative clause ("two men accused in a shooting that killed a girl": "killed" belongs to
-    "shooting", not to "two men"); `own` holds the anchor and the counted noun, whose clauses are ours."""
+    "shooting", not to "two men"), or, for a word of harm (`victims`), belongs to a clause with a subject
+    of its own ("two officers face charges after a boy was shot": the boy was shot); `own` holds the
+    anchor and the counted noun, whose clauses are ours."""
     dist = 0.0
     token = other
     for _ in range(8):
@@ -888,6 +939,9 @@ def _tree_distance(path: dict[int, float], other: Token, own: frozenset[int] = f
         if token.head.i == token.i:
             return None
         if own and token.dep_ in {"relcl", "acl"} and token.head.i not in own and token.head.pos_ == "NOUN":
+            return None
+        if victims and own and (token.dep_ in {"conj", "advcl"} or (
+                token.dep_ == "ccomp" and token.head.lemma_ not in CAUSATIVE_VERBS)) and _has_other_subject(token, own):
             return None
         if token.pos_ not in {"ADP", "AUX", "PART"}:
             dist += 1
@@ -901,8 +955,8 @@ def _refine(trigger: Token, category: str, term: str, anchor: Token) -> tuple[st
         return category, term
     for child in trigger.children:
         words = {child.lemma_, child.lower_}
-        if child.dep_ == "conj" and any(c.dep_ in {"nsubj", "nsubjpass"} for c in child.children):
-            continue  # "four were shot and one person killed": the second verb has its own subject
+        if child.dep_ in {"conj", "advcl", "ccomp"} and any(c.dep_ in {"nsubj", "nsubjpass"} for c in child.children):
+            continue  # "four were shot and one person killed", "six were shot -- 2 killed": its own subject
         if child.dep_ in {"conj", "xcomp", "advcl", "oprd", "acomp", "advmod", "amod", "dobj", "ccomp"}:
             if words & KILL_WORDS:
                 return "killed", "shot dead"
@@ -1123,12 +1177,16 @@ def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: 
     incidents and yearly tallies), and at least the number of distinct indefinite persons ("a man and a
     woman were shot") in the first sentence that names any, else one when someone is said to have died.
     Injured falls back to the people shot minus the dead ("four people were shot, one fatally").
+    "Another man was also wounded" adds one to the others; a sentence that sums separate incidents ("in
+    separate shootings across the city") is skipped; victims named as killed count by name.
     """
     quantities = doc._.quantities if quantities is None else quantities
     explicit: dict[str, list[int]] = {}
     singles: dict[str, dict[int, set[str]]] = {}
     partitives: dict[str, list[int]] = {}
     later: dict[str, list[int]] = {}  # non-zero figures told after the lead, within INJURED_LATER_SENTENCES
+    extra: dict[str, int] = {}  # people added by "another" / "a further" in the lead, per category
+    found_in: dict[str, int] = {}  # the sentence of each category's last explicit figure
     sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
     sent_starts = [sent.start_char for sent in sents]
     ranks = _lead_ranks(sents)
@@ -1136,15 +1194,24 @@ def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: 
         figure = q.value if q.value is not None else q.low if q.low is not None else q.high
         if figure is None or q.unit != "people":
             continue
-        rank = ranks[bisect_right(sent_starts, q.start) - 1]
+        sent_index = bisect_right(sent_starts, q.start) - 1
+        rank = ranks[sent_index]
+        if rank < INJURED_LATER_SENTENCES and _is_tally(sents[sent_index]):
+            continue  # "five people were wounded in separate shootings across the city": many incidents
         words = q.text.lower().split()
         bare_number = len(words) == 1 and q.text[:1].isdigit()  # "30", no counted noun
         partitive = len(words) > 2 and words[1] == "of"  # "one of three people wounded"
+        additive = (words[0] in ADDITIVE_DETERMINERS or words[:2] == ["a", "further"]) and _one_more(doc, q, quantities)
         if rank >= lead_sentences:
-            if rank < INJURED_LATER_SENTENCES and figure and not bare_number and not partitive:
+            if rank < INJURED_LATER_SENTENCES and figure and not bare_number and not partitive and not additive:
                 later.setdefault(q.category, []).append(figure)
             continue
-        if q.value == 1 and (words[0] in INDEFINITE_DETERMINERS or q.term == "suicide"):
+        if additive and figure:
+            # "another man was killed", "another four were wounded": more people on top of those already
+            # counted, not the category's figure itself
+            extra[q.category] = extra.get(q.category, 0) + figure
+            continue
+        if q.value == 1 and (words[0] in SINGLE_DETERMINERS or q.term == "suicide"):
             singles.setdefault(q.category, {}).setdefault(rank, set()).add(q.text.lower())
             continue
         if q.category in CASUALTY_CATEGORIES and (q.value is None or len(words) == 1):
@@ -1154,7 +1221,14 @@ def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: 
         if partitive:
             partitives.setdefault(q.category, []).append(figure)  # "one of three people wounded": a part
             continue
-        explicit.setdefault(q.category, []).append(figure)
+        found = explicit.setdefault(q.category, [])
+        if q.category == "injured" and found and found_in.get(q.category) == sent_index and OTHERS & set(words) and (
+                figure):
+            # "two are in critical condition and five others were hospitalized": seven hurt
+            found[-1] += figure
+            continue
+        found.append(figure)
+        found_in[q.category] = sent_index
     for category, figures in partitives.items():
         explicit.setdefault(category, figures)
 
@@ -1168,11 +1242,28 @@ def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: 
             value = max(value or 0, len(by_sentence[min(by_sentence)]))  # the same man may recur later
         return value
 
-    killed = figure_of("killed")
-    injured = figure_of("injured")
+    def plus_extra(category: str, value: int | None) -> int | None:
+        """The category's figure with the people "another" adds; alone, they are the figure."""
+        if category not in extra:
+            return value
+        return (value or 0) + extra[category]
+
+    killed = plus_extra("killed", figure_of("killed"))
+    named = _named_dead(sents, ranks, lead_sentences)
+    if named > (killed or 0):
+        killed = named  # "killing Jane Doe, 18, and John Roe, 20": two dead, named
+    injured = plus_extra("injured", figure_of("injured"))
     shot = figure_of("casualties")
     if not killed:
         killed = 1 if _has_evidence(doc, DEATH_EVIDENCE, _rank_end(sents, ranks, DEATH_EVIDENCE_SENTENCES)) else 0
+    if "casualties" in extra:
+        if shot is not None:
+            shot += extra["casualties"]  # "two people were shot ... another man was shot": three hit
+        elif killed:
+            # "a man was killed ... another man was shot": someone else, only said to be shot, lived
+            injured = (injured or 0) + extra["casualties"]
+        else:
+            shot = extra["casualties"]
     if shot is not None and shot > killed:
         injured = max(injured or 0, shot - killed)
     if "casualties" in singles and "killed" in singles:
@@ -1194,6 +1285,91 @@ def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: 
             end = _rank_end(sents, ranks, INJURED_LATER_SENTENCES)
             injured = 1 if _treated_and_released(doc[:end] if end is not None else doc) else 0
     return {"killed": killed, "injured": injured}
+
+
+ALSO_WORDS = frozenset({"also", "too"})
+OTHERS = frozenset({"other", "others"})
+EARLIER_MARKERS = frozenset({"after", "since", "before"})
+
+
+def _one_more(doc: Doc, q: Quantity, quantities: list[Quantity]) -> bool:
+    """Whether 'another man was wounded' adds one person to the victims already counted: when it is
+    told with them ("a woman was killed and another man was wounded") or says so ("was also shot").
+    The object of an active verb of harm ("the boy shot and killed another boy", "striking another
+    child") is other than the one who did it; a sentence of its own, without "also", is as often the
+    next incident of a round-up ("Another person was shot around 3 a.m. on Main Street")."""
+    span = doc.char_span(q.start, q.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    person = span[-1]
+    if person.dep_ == "dobj" and person.head.pos_ == "VERB":
+        return False
+    verb = person.head
+    if any(c.lower_ in ALSO_WORDS for c in verb.children) or any(
+            c.lower_ in ALSO_WORDS for c in verb.head.children if verb.dep_ == "conj"):
+        return True
+    sent = person.sent
+    earlier = doc[sent.start:person.i]
+    # "24 hours after a student was shot, another teen has been shot": the clause of time is an earlier case
+    before = {t.i for mark in earlier if mark.dep_ == "mark" and mark.lower_ in EARLIER_MARKERS
+              for t in mark.head.subtree}
+    for other in quantities:
+        if sent.start_char <= other.start < q.start and other.unit == "people":
+            span = doc.char_span(other.start, other.end, alignment_mode="expand")
+            if span is not None and not any(t.i in before for t in span):
+                return True
+    return False
+
+
+# "in separate shootings", "in shootings across the city", "citywide": a sentence that sums many incidents
+TALLY_EVENTS = frozenset({"shootings", "incidents", "homicides", "attacks", "killings", "murders", "slayings"})
+TALLY_MODIFIERS = frozenset({"separate", "unrelated", "different", "several", "multiple"})
+CITYWIDE = frozenset({"citywide", "city-wide", "statewide", "countywide", "nationwide"})
+TALLY_PREPOSITIONS = frozenset({"across", "throughout", "around"})
+
+
+def _is_tally(sent: Span) -> bool:
+    """Whether the sentence adds up people hit in several incidents ("Five people were killed and 17
+    wounded in separate shootings across the city", "shootings that wounded 15 people over the
+    weekend"): its figure is not the one incident's."""
+    for token in sent:
+        lower = token.lower_
+        if lower in CITYWIDE:
+            return True
+        if lower in TALLY_EVENTS and token.tag_ == "NNS" and any(c.lower_ in TALLY_MODIFIERS for c in token.children):
+            return True  # "in separate shootings", not "the shootings that killed two men" (one incident's shots)
+        if lower in TALLY_PREPOSITIONS and any(
+                c.dep_ == "pobj" and (c.lemma_ in {"city", "county", "state", "region", "area"} or c.ent_type_ == "GPE")
+                for c in token.children):
+            return True
+    return False
+
+
+def _named_dead(sents: list[Span], ranks: list[int], lead_sentences: int) -> int:
+    """How many people the lead names as killed: a PERSON entity (with its conjuncts) that is the object
+    of an active 'kill' ("killing Jane Doe and John Roe") or the subject of a passive one ("Jane Doe was
+    shot and killed"), counted once per surname (the same victim is named again)."""
+    names: set[str] = set()
+    for sent, rank in zip(sents, ranks, strict=True):
+        if rank >= lead_sentences:
+            break
+        for token in sent:
+            if token.lemma_ != "kill" or token.pos_ != "VERB" or any(c.dep_ == "neg" or c.tag_ == "MD"
+                                                                      for c in token.children):
+                continue
+            passive = any(c.dep_ == "auxpass" for c in token.children)
+            arguments = list(token.children)
+            if token.dep_ == "conj" and not any(c.dep_ in {"nsubj", "nsubjpass", "dobj"} for c in arguments):
+                # "Jane Doe was shot and killed": "killed" shares the passive subject of "shot"
+                arguments = list(token.head.children)
+                passive = any(c.dep_ == "auxpass" for c in arguments)
+            for child in arguments:
+                if child.dep_ != ("nsubjpass" if passive else "dobj"):
+                    continue
+                for person in (child, *[c for c in child.children if c.dep_ == "conj"]):
+                    if person.ent_type_ == "PERSON" and person.pos_ == "PROPN":
+                        names.add(person.lower_)
+    return len(names)
 
 
 def _lead_ranks(sents: list[Span]) -> list[int]:
