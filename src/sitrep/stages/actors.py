@@ -40,7 +40,7 @@ from spacy.util import filter_spans
 from sitrep.model import Actor
 from sitrep.model import Span as TextSpan
 from sitrep.resources import countries as C
-from sitrep.stages.base import register_extension
+from sitrep.stages.base import register_extension, word_set
 
 ACTOR_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 
@@ -89,13 +89,6 @@ _DOMESTIC_SECTORS = _STATE_SECTORS | {"PTY", "OPP", "REB"}
 # Belgium are not Belgium's, so the sentence's country is no default for them.
 _POSTED_ABROAD = frozenset({"diplomats", "ambassadors", "envoys", "consuls", "attaches", "observers",
                             "monitors", "inspectors", "peacekeepers"})
-
-
-def _words(block: str) -> frozenset[str]:
-    """The white-space separated words of a block of text, as a set."""
-    return frozenset(block.split())
-
-
 # Heads that name an actor by its relation to another ("Iran's allies", "allies of Russia", "a Kremlin
 # proxy"): a possessor or an "of" phrase is the other party, never the actor's country.
 _RELATIONAL_HEADS = frozenset({"ally", "allies", "proxy", "proxies", "backer", "backers", "patron",
@@ -105,12 +98,12 @@ _MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 # Honorifics and nouns that mark a person's gender in general English ("Mrs. Lee", "the chairwoman,
 # Ann Lee", "Ann Lee, a mother of three"): "she" is never resolved to a person the text marks as a man,
 # nor "he" to a woman. No names: a name says nothing here.
-MALE_WORDS = _words("""
+MALE_WORDS = word_set("""
 mr sir lord spokesman chairman congressman councilman businessman assemblyman alderman anchorman
 father husband son brother grandfather grandson uncle nephew widower king prince duke emperor
 boyfriend monk man boy gentleman
 """)
-FEMALE_WORDS = _words("""
+FEMALE_WORDS = word_set("""
 mrs ms miss madam madame dame lady spokeswoman chairwoman congresswoman councilwoman businesswoman
 assemblywoman alderwoman anchorwoman actress mother wife daughter sister grandmother granddaughter
 aunt niece widow queen princess duchess empress girlfriend nun woman girl

@@ -23,6 +23,12 @@ def register_extensions() -> None:
         register_extension(name)
 
 
+def word_set(block: str) -> frozenset[str]:
+    """A lexicon written as a block of white-space separated words (easier to read and extend than a list
+    literal)."""
+    return frozenset(block.split())
+
+
 def publication_date(doc: Doc) -> dt.date | None:
     """The article's publication date (the document creation time, DCT), if known and valid."""
     article: Article | None = doc._.article if Doc.has_extension("article") else None

@@ -41,13 +41,7 @@ from sitrep.resources.numbers import (
     digits_value,
     parse_words,
 )
-from sitrep.stages.base import doc_text, register_extension
-
-
-def _words(text: str) -> frozenset[str]:
-    """A lexicon written as white-space separated words (easier to read and extend than a literal)."""
-    return frozenset(text.split())
-
+from sitrep.stages.base import doc_text, register_extension, word_set
 
 # -- lexicons (general English and humanitarian reporting vocabulary) ---------------------------------------
 
@@ -132,7 +126,7 @@ ABANDON_VERBS: dict[str, tuple[str, str, bool]] = {
 HOME_PLACES = frozenset({"home", "house", "village", "town", "city", "land", "neighbourhood", "neighborhood",
                          "district", "settlement", "island", "region", "area"})
 
-PEOPLE_NOUNS = _words("""
+PEOPLE_NOUNS = word_set("""
 hunter hunters motorist motorists pedestrian pedestrians cyclist cyclists clerk clerks cashier cashiers owner
 owners homeowner homeowners male males female females inmate inmates robber robbers burglar burglars intruder
 intruders shooter shooters agent agents
@@ -161,14 +155,14 @@ teammate teammates troopers marine marines sniper snipers militiaman militiamen 
 extremists
 """)
 HOUSEHOLD_NOUNS = frozenset({"family", "families", "household", "households"})
-HOME_NOUNS = _words("""
+HOME_NOUNS = word_set("""
 home homes house houses dwelling dwellings building buildings shelter shelters hut huts apartment apartments
 residence residences housing structure structures flat flats tent tents shack shacks property properties
 """)
 # Suffixes of English agent nouns ("protesters", "Palestinians", "journalists").
 PEOPLE_SUFFIXES = ("ers", "ors", "ists", "ians", "ants", "ents", "ees", "men", "ites", "ese", "ish")
 # Common nouns with those suffixes that are not people ("11 evacuation centers", "three incidents").
-NOT_PEOPLE = _words("""
+NOT_PEOPLE = word_set("""
 centers centres shelters quarters headquarters waters floodwaters helicopters trailers containers letters papers
 numbers matters corridors floors doors sectors factors computers towers rivers borders orders tractors reactors
 meters metres liters litres kilometers kilometres centimeters millimeters offers layers disasters chambers
@@ -205,14 +199,14 @@ APPROX_QUALIFIERS = (("an", "estimated"), ("estimated",), ("about",), ("around",
                      ("approximately",), ("some",), ("nearly",), ("almost",), ("close", "to"), ("approx",),
                      ("approx", "."), ("circa",), ("an", "approximate"), ("perhaps",), ("possibly",))
 # Preceding words that make a number a label, not a count ("Article 5", "Route 66", "No. 3").
-LABEL_WORDS = _words("""
+LABEL_WORDS = word_set("""
 article section chapter paragraph resolution page route highway interstate flight no no. number # room suite
 unit apartment apt apt. building precinct district ward station channel road street avenue platform gate
 terminal phase level grade class category size model version episode season game round aged age ages year
 years cycle code pt part item verse line bus bill act amendment protocol
 """)
 # Following words that make a number a measure, an age or a time ("15-year-old", "5 miles", "10 pm").
-MEASURE_WORDS = _words("""
+MEASURE_WORDS = word_set("""
 year years year-old years-old yr yrs month months week weeks day days hour hours minute minutes second seconds
 percent per cent % am pm a.m. p.m. o'clock times time mile miles km kilometres kilometers kilometre kilometer
 metre metres meter meters feet foot ft inch inches pound pounds lb lbs kg kilogram kilograms ton tons tonne

@@ -59,17 +59,11 @@ from spacy.tokens import Span as SpacySpan
 from sitrep.model import Actor, Quote, Speaker
 from sitrep.model import Span as TextSpan
 from sitrep.stages.actors import actor_at, actor_gender
-from sitrep.stages.base import doc_text, register_extension
-
-
-def _words(block: str) -> frozenset[str]:
-    """A lexicon written as a block of words (easier to read and extend than a list literal)."""
-    return frozenset(block.split())
-
+from sitrep.stages.base import doc_text, register_extension, word_set
 
 # Cues whose infinitive complement is the message ("promised to ...", "urged them to ..."); for the
 # other cue verbs an xcomp is control ("agreed to reduce", "continued to fight"), not reported speech.
-XCOMP_CUES: frozenset[str] = _words("""
+XCOMP_CUES: frozenset[str] = word_set("""
 promise pledge vow swear threaten warn urge ask call demand request encourage plead appeal beg
 implore order instruct advise recommend refuse decline hope want wish plan intend seek vow offer
 propose claim appear seem
@@ -77,7 +71,7 @@ propose claim appear seem
 
 # Reporting, claiming and stance verbs (general English, by lemma). Cognition verbs ("believe",
 # "think") count too: an attribution is any content ascribed to a source (PolNeAR's definition).
-CUE_VERBS: frozenset[str] = XCOMP_CUES | _words("""
+CUE_VERBS: frozenset[str] = XCOMP_CUES | word_set("""
 say tell add state claim assert insist argue contend maintain note observe remark comment explain
 announce declare report reveal disclose confirm deny acknowledge admit concede allege accuse charge
 warn caution threaten promise pledge vow vowed vow swear predict forecast estimate suggest propose
@@ -99,17 +93,17 @@ retaliate press echo remember bark holler elaborate chide scold riff
 
 # Verbs that report words only right beside a quotation ('"Vote now," the sign read'): elsewhere
 # they are not speech ("she read the report").
-QUOTATION_CUES: frozenset[str] = _words("read")
+QUOTATION_CUES: frozenset[str] = word_set("read")
 
 # Cues whose nominal object carries the message when it holds quoted words ('described X as "..."').
-NOMINAL_CUES: frozenset[str] = _words("""
+NOMINAL_CUES: frozenset[str] = word_set("""
 describe characterize characterise term dub label brand call hail praise laud welcome criticize
 criticise condemn denounce reject dismiss deny confirm announce cite promise pledge vow demand
 """)
 
 # Stance verbs whose object is what is attributed even without quotation marks ("criticized the
 # plan", "denied the allegations"), as in PolNeAR's attribution guidelines.
-OBJECT_CUES: frozenset[str] = _words("""
+OBJECT_CUES: frozenset[str] = word_set("""
 criticize criticise condemn denounce deny reject dismiss dispute endorse defend praise attack accuse
 blame question announce confirm acknowledge admit propose demand predict
 """)
@@ -127,7 +121,7 @@ PREP_CUES: dict[str, frozenset[str]] = {
     "thank": frozenset(), "add": frozenset(), "continue": frozenset(), "agree": frozenset({"on"}),
 }
 # Prepositional objects that are where or how something was said, not what.
-_NOT_MESSAGES = _words("""
+_NOT_MESSAGES = word_set("""
 statement interview interviews conference call speech tweet tweets post letter email rally event
 appearance program show address briefing hearing debate meeting reporters years months weeks days
 hours time times example instance
@@ -145,7 +139,7 @@ PHRASAL_CUES: dict[str, frozenset[str]] = {
 
 # Nouns for what "it" may stand for when it speaks without being an actor: documents and media
 # ("'...,' it read" after "the letter") and organisations the actors stage may not list.
-SOURCE_NOUNS: frozenset[str] = _words("""
+SOURCE_NOUNS: frozenset[str] = word_set("""
 statement letter email memo report ad advertisement commercial video sign message note post tweet
 editorial release document filing website site page poll survey study campaign company committee
 group agency department ministry government court paper newspaper magazine network station book
@@ -154,7 +148,7 @@ complaint lawsuit motion brief ruling order decision verdict opinion notice pres
 """)
 
 # Nouns that name a person by office; "the minister said" resolves to the person introduced so.
-TITLE_NOUNS: frozenset[str] = _words("""
+TITLE_NOUNS: frozenset[str] = word_set("""
 minister president prime premier chancellor secretary spokesman spokeswoman spokesperson official
 governor mayor senator congressman congresswoman representative ambassador envoy diplomat general
 commander chief head leader director chairman chairwoman chair negotiator candidate nominee king
