@@ -693,7 +693,7 @@ def _number_of(number: Token) -> Token | None:
             return None
         token = token.head
         for child in token.children:
-            if child.dep_ in {"nsubj", "nsubjpass"} and child.lemma_ in {"number", "total", "count", "tally"}:
+            if child.dep_ in SUBJECT_DEPS and child.lemma_ in {"number", "total", "count", "tally"}:
                 for prep in child.children:
                     if prep.dep_ == "prep" and prep.lower_ == "of":
                         counted = next((g for g in prep.children if g.dep_ == "pobj"), None)
@@ -715,7 +715,7 @@ def _agent_of(subject: Token, trigger: Token) -> bool:
     children = list(trigger.children)
     if any(c.dep_ in {"auxpass", "nsubjpass"} for c in children):
         return False
-    if trigger.i != verb.i and any(c.dep_ in {"nsubj", "nsubjpass"} for c in children):
+    if trigger.i != verb.i and _has_subject(trigger):
         return False  # the clause has its own subject
     return any(c.dep_ == "dobj" for c in children)
 
@@ -892,13 +892,21 @@ def _ancestors(token: Token) -> dict[int, float]:
 CAUSATIVE_VERBS = frozenset({"have", "get", "see", "watch", "leave", "find"})
 
 
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+
+
+def _has_subject(token: Token) -> bool:
+    """Whether a clause's head has a subject of its own ("four were shot and one person killed")."""
+    return any(c.dep_ in SUBJECT_DEPS for c in token.children)
+
+
 def _has_other_subject(verb: Token, own: frozenset[int]) -> bool:
     """Whether a clause has a subject of its own, other than the count ('they' and relative pronouns
     may be the counted people themselves)."""
     if verb.lemma_ in SAY_VERBS:
         return False  # "sustained what police say are minor injuries": the report, not another clause
     return verb.pos_ in {"VERB", "AUX"} and any(
-        c.dep_ in {"nsubj", "nsubjpass"} and c.i not in own and c.lower_ not in {"they", "who", "that", "which"}
+        c.dep_ in SUBJECT_DEPS and c.i not in own and c.lower_ not in {"they", "who", "that", "which"}
         for c in verb.children)
 
 
@@ -910,8 +918,8 @@ def _own_clause_path(anchor: Token, path: dict[int, float]) -> dict[int, float]:
     token = anchor
     reach = {anchor.i: path[anchor.i]}
     while token.head.i != token.i and token.head.i in path:
-        if token.dep_ == "conj" and token.pos_ in {"VERB", "AUX"} and any(
-                c.dep_ in {"nsubj", "nsubjpass"} for c in token.children) and _has_other_subject(token.head, own):
+        if token.dep_ == "conj" and token.pos_ in {"VERB", "AUX"} and _has_subject(token) \
+                and _has_other_subject(token.head, own):
             break
         token = token.head
         reach[token.i] = path[token.i]
@@ -949,7 +957,7 @@ def _refine(trigger: Token, category: str, term: str, anchor: Token) -> tuple[st
         return category, term
     for child in trigger.children:
         words = {child.lemma_, child.lower_}
-        if child.dep_ in {"conj", "advcl", "ccomp"} and any(c.dep_ in {"nsubj", "nsubjpass"} for c in child.children):
+        if child.dep_ in {"conj", "advcl", "ccomp"} and _has_subject(child):
             continue  # "four were shot and one person killed", "six were shot -- 2 killed": its own subject
         if child.dep_ in {"conj", "xcomp", "advcl", "oprd", "acomp", "advmod", "amod", "dobj", "ccomp"}:
             if words & KILL_WORDS:
@@ -1108,7 +1116,7 @@ def _source(doc: Doc, count: _Count) -> dict | None:
             break
         token = token.head
         if token.lemma_ in SAY_VERBS and token.pos_ == "VERB":
-            subj = [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"} and c.i != count.anchor.i]
+            subj = [c for c in token.children if c.dep_ in SUBJECT_DEPS and c.i != count.anchor.i]
             if subj and subj[0].lower_ not in {"it", "that", "which", "this"}:
                 return _source_from(doc, subj[0])
     return None
@@ -1438,7 +1446,7 @@ def _has_evidence(doc: Doc, words: frozenset[str], end: int | None = None) -> bo
         patients: list[Token] = []  # arguments that can only be the one hurt
         if verb.dep_ == "conj" and not arguments:
             # "the suspect was shot and later died": the second verb shares the first one's subject
-            patients += [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+            patients += [c for c in verb.head.children if c.dep_ in SUBJECT_DEPS]
             if verb.head.dep_ == "acl":
                 patients.append(verb.head.head)  # "the deputy shot and injured in ..."
         if verb.dep_ == "acl" and verb.tag_ == "VBN":
