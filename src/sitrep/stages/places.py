@@ -600,15 +600,15 @@ class PlacesStage:
             reps.append((rep, members))
         # Pass 1 without context; pass 2 with what pass 1 says about the article's countries,
         # divisions and the places whose likely readings lie near each other.
-        counties = _county_links([rep for rep, _ in reps])
+        ranked = [rep for rep, _ in reps]
+        counties = _county_links(ranked)
         context = _Context(counties=counties)
-        for rep, _ in reps:
+        for rep in ranked:
             self._rank(rep, context)
         for _ in range(2):
-            context = _Context.from_mentions([rep for rep, _ in reps])
-            context.counties = counties
-            context.set_cluster(_plausible_points([rep for rep, _ in reps]))
-            for rep, _ in reps:
+            context = _Context.from_mentions(ranked, counties=counties)
+            context.set_cluster(_plausible_points(ranked))
+            for rep in ranked:
                 self._rank(rep, context)
         for rep, members in reps:
             for m in members:
@@ -706,8 +706,9 @@ class _Context:
     _top_admin1: dict[str, int] = field(default_factory=dict)  # key -> the best-supported admin1 without it
 
     @classmethod
-    def from_mentions(cls, mentions: list[_Mention]) -> _Context:
-        ctx = cls()
+    def from_mentions(cls, mentions: list[_Mention], *,
+                      counties: dict[int, tuple[set[str], set[str]]] | None = None) -> _Context:
+        ctx = cls(counties=counties or {})
         for m in mentions:
             e = m.best
             if e is None or m.confidence < 0.5:
