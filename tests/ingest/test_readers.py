@@ -154,6 +154,8 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
         "feed not xml": ("feed.xml", b"this is not a feed at all", "E108"),
         "non-english": ("de.txt", (b"Die Bundesregierung hat am Dienstag neue Sanktionen gegen Russland beschlossen, "
                                    b"teilte ein Regierungssprecher in Berlin mit."), "E107"),
+        # too short for the identifier, but without a single Latin letter: not English whatever it is
+        "short non-latin": ("ru.txt", "Мирные переговоры".encode(), "E107"),
     }
     out = {}
     for label, (name, data, code) in made.items():
@@ -164,7 +166,7 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
 
 
 @pytest.mark.parametrize("label", ["empty", "binary", "invalid utf-8", "truncated html", "unknown extension",
-                                   "feed not xml", "non-english"])
+                                   "feed not xml", "non-english", "short non-latin"])
 def test_bad_input_is_one_named_failure(tmp_path: Path, label: str) -> None:
     path, code = _bad_inputs(tmp_path)[label]
     good = tmp_path / "good.txt"
