@@ -58,7 +58,8 @@ FAMILY_CASES: dict[str, list[tuple[str, str, str, str | None]]] = {
     "season": [("Oil was cheap in the winter of 1994.", "the winter of 1994", "DATE", "1994-WI"),
                ("The bridge opened in summer 2020.", "summer 2020", "DATE", "2020-SU"),
                ("We saw that price in the winter of nineteen eighty-two.", "the winter of nineteen eighty-two",
-                "DATE", "1982-WI")],
+                "DATE", "1982-WI"),
+               ("The dam burst in the spring of last year.", "the spring of last year", "DATE", "2021-SP")],
     "month": [("Prices rose sharply in January.", "January", "DATE", "2022-01"),
               ("The army withdrew last October.", "last October", "DATE", "2021-10"),
               ("Elections are due in early June.", "early June", "DATE", "2022-06")],
@@ -85,20 +86,32 @@ FAMILY_CASES: dict[str, list[tuple[str, str, str, str | None]]] = {
               ("The shops shut at ten o'clock in the evening.", "ten o'clock in the evening", "TIME",
                "2022-03-31T22:00")],
     "part_of_day": [("Sirens sounded this morning in the city.", "this morning", "TIME", "2022-03-31TMO"),
-                    ("Two drones were shot down last night.", "last night", "TIME", "2022-03-30TNI")],
+                    ("Two drones were shot down last night.", "last night", "TIME", "2022-03-30TNI"),
+                    # a part of the day just named; without a named day "in the morning" is generic
+                    ("The market reopened on Tuesday. Prices fell in the morning.", "the morning", "TIME",
+                     "2022-03-29TMO")],
     "deictic": [("The governor spoke to reporters yesterday.", "yesterday", "DATE", "2022-03-30"),
                 ("The crossing is now closed.", "now", "DATE", "PRESENT_REF"),
                 ("Aid will arrive tomorrow.", "tomorrow", "DATE", "2022-04-01"),
-                ("Prices may stay high in the near term.", "the near term", "DATE", "FUTURE_REF")],
+                ("Prices may stay high in the near term.", "the near term", "DATE", "FUTURE_REF"),
+                ("The bonds will be sold at a later date.", "a later date", "DATE", "FUTURE_REF")],
     "relative_unit": [("Fighting intensified last week near the port.", "last week", "DATE", "2022-W12"),
                       ("The council meets again next month.", "next month", "DATE", "2022-04"),
                       ("Inflation rose earlier this year.", "earlier this year", "DATE", "2022"),
                       ("Crops failed last summer.", "last summer", "DATE", "2021-SU"),
                       ("Orders recovered from the lows of the early summer.", "the early summer", "DATE", "2021-SU"),
                       ("Crime has doubled over the past decade.", "the past decade", "DURATION", "P10Y"),
-                      ("The minister will tour the region this weekend.", "this weekend", "DATE", "2022-W13-WE")],
+                      # without a number, "the past year" is the year just gone (TempEval-3), with one a duration
+                      ("Rents rose 8% over the past year.", "the past year", "DATE", "2021"),
+                      ("Rents rose 8% over the past two years.", "the past two years", "DURATION", "P2Y"),
+                      ("The minister will tour the region this weekend.", "this weekend", "DATE", "2022-W13-WE"),
+                      # a season after a named date is that year's
+                      ("The river flooded in May 2019. That summer, crops failed.", "That summer", "DATE",
+                       "2019-SU")],
     "year_part": [("The deal should close by year-end.", "year-end", "DATE", "2022"),
-                  ("New rules should be in place by year's end.", "year's end", "DATE", "2022")],
+                  ("New rules should be in place by year's end.", "year's end", "DATE", "2022"),
+                  # the year-end already reached is last year's
+                  ("The index has gained 9% since year-end.", "year-end", "DATE", "2021")],
     "quarter": [("Exports fell in the first quarter of 2021.", "the first quarter of 2021", "DATE", "2021-Q1"),
                 ("Profit rose in the second half of 2020.", "the second half of 2020", "DATE", "2020-H2"),
                 ("Profit should rise in the second half of the year.", "the second half of the year", "DATE",
@@ -113,6 +126,8 @@ FAMILY_CASES: dict[str, list[tuple[str, str, str, str | None]]] = {
                  ("It made money after several quarters of losses.", "several quarters", "DURATION", "PXQ"),
                  ("The trial is expected to last six weeks.", "six weeks", "DURATION", "P6W")],
     "bare_plural": [("The road has been closed for years.", "years", "DURATION", "PXY")],
+    "unit_long": [("The envoy ended a weeklong tour of the region.", "weeklong", "DURATION", "P1W"),
+                  ("Judges ended the decade-long dispute.", "decade-long", "DURATION", "P10Y")],
     "set": [("Convoys cross the border daily.", "daily", "SET", "P1D"),
             ("The committee meets every Tuesday.", "every Tuesday", "SET", "XXXX-WXX-2"),
             ("Inspectors visit twice a year.", "twice a year", "SET", "P1Y"),
@@ -121,7 +136,9 @@ FAMILY_CASES: dict[str, list[tuple[str, str, str, str | None]]] = {
                    "2022-03-04"),
                   # after a month only, "that same day" is a day of that month with the day unknown
                   ("The mill burned down last October. Its owner left town that same day.", "that same day",
-                   "DATE", "2021-10-XX")],
+                   "DATE", "2021-10-XX"),
+                  # after only a year, "that week" is some week of it (TimeML's X), not the year's first week
+                  ("The mill burned down in 2019. Its owner left town that week.", "that week", "DATE", "2019-WXX")],
     "holiday": [("The prisoners were freed on Christmas Day 2021.", "Christmas Day 2021", "DATE", "2021-12-25"),
                 ("Pilgrims will crowd the city as Easter week begins.", "Easter week", "DATE", "2022-W15"),
                 ("Candidates will campaign hard from now to Election Day.", "Election Day", "DATE", "2022-11-08")],
@@ -157,6 +174,7 @@ def test_every_rule_family_has_a_test() -> None:
     ("The ferry was shut for two weeks starting Monday.", "2022-03-28"),
     ("Under the new rota, the crews get their pay by Friday.", "2022-04-01"),  # "by": a deadline, ahead
     ("The curfew remains in force until Monday.", "2022-04-04"),  # a present state lasting until then
+    ("The audit results are due Friday.", "2022-04-01"),  # a present copula with "due": ahead
 ])
 def test_tense_decides_the_direction_of_a_bare_weekday(nlp_times: Language, sentence: str, value: str) -> None:
     doc = run(nlp_times, sentence)
@@ -170,6 +188,7 @@ def test_tense_decides_the_direction_of_a_bare_weekday(nlp_times: Language, sent
     ("The bank has extended the credit line through November.", "2022-11"),  # extended through: ahead
     ("The plan is a way to repay the loan by November.", "2022-11"),  # no tense, "by" a deadline: ahead
     ("The firm had repaid the loan by November.", "2021-11"),  # a tense wins over "by"
+    ("Local elections are slated for November.", "2022-11"),  # "slated" (lemmatised "slat") looks ahead
 ])
 def test_tense_decides_the_year_of_a_bare_month(nlp_times: Language, sentence: str, value: str) -> None:
     doc = run(nlp_times, sentence)
@@ -183,6 +202,15 @@ def test_earnings_comparisons_lean_on_the_reported_quarter(nlp_times: Language) 
             "Sales were lower than a year ago.")
     doc = run(nlp_times, text, published="2021-11-02")
     assert found(doc)["a year ago"] == ("DATE", "2020-Q3")
+
+
+def test_the_previous_quarter_is_the_one_before_the_reported_quarter(nlp_times: Language) -> None:
+    # In a report on the third quarter, "the previous quarter" is the second; "last quarter" stays the
+    # last finished one.
+    text = "Profit rose 5% in the third quarter from the previous quarter. Sales also grew last quarter."
+    doc = run(nlp_times, text, published="2021-11-02")
+    assert found(doc)["the previous quarter"] == ("DATE", "2021-Q2")
+    assert found(doc)["last quarter"] == ("DATE", "2021-Q3")
 
 
 def test_a_count_is_not_a_year(nlp_times: Language) -> None:
@@ -214,6 +242,11 @@ def test_ages_and_rates_are_not_time_expressions(nlp_times: Language, sentence: 
     ('The mill closed in 2009. "Now, the town is empty," she said.', ["2009"]),
     ("The mill closed in 2009. Now the town is empty.", ["2009", "Now"]),
     ("The market fell in 1995. Traders who sold that day lost heavily.", ["1995"]),  # a generic day
+    ("Farmers usually sell their milk in the morning.", []),  # no day named: a generic morning
+    # "soon after the raid" relates to an event (a TimeML signal); a bare "soon" is a time
+    ("The hostages were freed soon after the raid.", []),
+    ("The hostages will be freed soon.", ["soon"]),
+    ("Her mentor said she could one day lead the party.", []),  # "some day", not a one-day stretch
 ])
 def test_names_and_idioms_are_not_time_expressions(nlp_times: Language, sentence: str,
                                                    expressions: list[str]) -> None:
@@ -289,6 +322,14 @@ def test_calendar_arithmetic_is_safe_at_the_edges() -> None:
     assert cal.shift(cal.Point(cal.QUARTER, 2021, part=1), -1, cal.QUARTER).value() == "2020-Q4"
     assert cal.shift(cal.Point(cal.YEAR, 1), -5, cal.YEAR) is None
     assert cal.duration_value(5.5, "hour") == "PT5H30M" and cal.duration_value(None, "year") == "PXY"
+    # a week or a season keeps no month of its own: a month away counts from its first day
+    assert cal.shift(cal.Point(cal.WEEK, 2021, part=42), -1, cal.MONTH).value() == "2021-09"
+    assert cal.shift(cal.Point(cal.SEASON, 2021, part=1), 1, cal.MONTH).value() == "2021-07"
+
+
+def test_a_month_earlier_than_a_named_week(nlp_times: Language) -> None:
+    doc = run(nlp_times, "The strike ended last week. A month earlier, talks had collapsed.")
+    assert found(doc)["A month earlier"] == ("DATE", "2022-02")
 
 
 def test_grammar_runs_without_spacy() -> None:

@@ -42,6 +42,9 @@ SCHEDULED = frozenset({"start", "begin", "open", "close", "end", "arrive", "leav
                        "hold", "host", "return", "resume", "expire", "launch", "travel", "fly", "convene", "reconvene",
                        "kick", "take", "face", "play", "sit", "vote", "go", "head", "attend", "tour"})
 PAST_AUX = frozenset({"was", "were", "had", "did", "'d"})
+# Present states that look ahead, by word form: the small model lemmatises "slated" as "slat", and
+# "due" is an adjective the copula governs ("results are due Friday", "elections are slated for May").
+AHEAD_STATES = frozenset({"due", "slated", "scheduled", "set", "expected", "poised", "planned"})
 # Nouns a year may modify when it is a count, not a date ("2000 troops"): any plural noun that is not
 # itself about time.
 TIME_NOUNS = frozenset({"election", "elections", "budget", "budgets", "olympics", "games", "results",
@@ -217,7 +220,7 @@ def _tense(verb: Token, depth: int = 0) -> str | None:
         if auxes & {"has", "have", "'s", "'ve"}:
             return "past"
         if auxes & {"is", "are", "am", "be", "'re"}:
-            return "future" if verb.lemma_ in FUTURE_CUES else None
+            return "future" if verb.lemma_ in FUTURE_CUES or verb.lower_ in AHEAD_STATES else None
         return "past"
     if tag == "VBG":
         if auxes & {"is", "are", "am", "'re", "'m"}:
@@ -228,6 +231,8 @@ def _tense(verb: Token, depth: int = 0) -> str | None:
         # unless the verb itself looks ahead ("plans a rally Saturday"); a bare "is" does not.
         # A timetable verb in the simple present is a schedule: "the talks start Thursday", "the
         # president arrives Friday" (progressive and reporting presents are handled above and below).
+        if verb.lemma_ == "be" and any(c.dep_ == "acomp" and c.lower_ in AHEAD_STATES for c in verb.children):
+            return "future"  # "the results are due Friday"
         return "future" if verb.lemma_ in AHEAD or verb.lemma_ in SCHEDULED else None
     if tag == "JJ" and verb.lemma_ in FUTURE_CUES:
         return "future"

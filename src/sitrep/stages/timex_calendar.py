@@ -65,6 +65,8 @@ class Point:
             return dt.date(self.year, 6 * self.part - 5, 1)
         if self.gran == MONTH:
             return dt.date(self.year, self.month, 1)
+        if self.gran == SEASON:  # spring from March, summer June, fall September, winter December
+            return dt.date(self.year, 3 * self.part + 3, 1)
         return dt.date(self.year, 1, 1)
 
 
@@ -112,6 +114,10 @@ def shift(point: Point, amount: int, unit: str) -> Point | None:
             if point.gran == WEEK:
                 return week_point(target)
             return day_point(target, point.suffix) if point.gran == DAY else week_point(target)
+        if unit in (MONTH, QUARTER) and point.gran in (WEEK, SEASON, HALF):
+            # These points keep no month of their own: "last week ... a month earlier" counts from the
+            # first day the point covers.
+            point = Point(MONTH, point.date().year, point.date().month)
         if unit == MONTH:
             year, month = shift_months(point.year, point.month, amount)
             if point.gran == DAY:

@@ -65,6 +65,7 @@ class Context:
     ref_end: int = -1
     last_quarter: Point | None = None  # earnings reports: "a year earlier" = same quarter last year
     unresolved: int = 0  # relative expressions left unresolved for want of a DCT
+    trial: bool = False  # the scratch context of `find`: no reference point is known yet
     impossible: list[Timex] = field(default_factory=list)
 
 
@@ -212,7 +213,13 @@ def _resolve_month_year(m: re.Match, ctx: Context, text: str) -> Timex | None:
 def _resolve_season(m: re.Match, ctx: Context, text: str) -> Timex | None:
     """A season of a named year: "the winter of 1994", "summer 2020", "early spring 1999"."""
     season = cal.SEASONS[m["season"].lower()]
-    return _dated(m, Point(cal.SEASON, _year_of(m), part=season), "season", mod=_edge_mod(m["part"]))
+    if m["ry"]:  # "the spring of last year", "summer next year"
+        if ctx.dct is None:
+            return _unresolved(m, ctx, "DATE", "season", None, _edge_mod(m["part"]))
+        year = ctx.dct.year + {"last": -1, "this": 0, "next": 1}[m["ry"].lower()]
+    else:
+        year = _year_of(m)
+    return _dated(m, Point(cal.SEASON, year, part=season), "season", mod=_edge_mod(m["part"]))
 
 
 def _resolve_month(m: re.Match, ctx: Context, text: str) -> Timex | None:
@@ -467,7 +474,8 @@ REFS = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "nowadays": "PRESENT_R
         "the present": "PRESENT_REF", "current": "PRESENT_REF", "at the moment": "PRESENT_REF",
         "recently": "PAST_REF", "lately": "PAST_REF", "previously": "PAST_REF", "the past": "PAST_REF",
         "recent": "PAST_REF", "formerly": "PAST_REF", "in the past": "PAST_REF", "earlier": "PAST_REF",
-        "the future": "FUTURE_REF", "soon": "FUTURE_REF", "future": "FUTURE_REF"}
+        "the future": "FUTURE_REF", "soon": "FUTURE_REF", "future": "FUTURE_REF",
+        "a later date": "FUTURE_REF", "a later time": "FUTURE_REF"}  # "at a later date": some time ahead
 
 
 # A title-case word right before: "USA Today", "VOA Today" are names, not the day of publication.
@@ -493,6 +501,9 @@ def _resolve_deictic(m: re.Match, ctx: Context, text: str) -> Timex | None:
     if word in REFS:
         if word == "soon" and re.search(r"(?i)\bas\s+$", text[max(0, m.start() - 4): m.start()]):
             return None  # "as soon as" is a conjunction
+        if word == "soon" and re.match(r"(?i)\s+(?:after|before|afterwards?|thereafter)\b",
+                                       text[m.end(): m.end() + 14]):
+            return None  # "soon after the attack": a relation to an event (a TimeML signal), not a time
         if word == "future" and not re.match(r"\s+(?:date|time)\b", text[m.end(): m.end() + 6]):
             return None  # "future talks": an adjective, not a time
         return Timex(m.start(), m.end(), "DATE", REFS[word], "deictic", mod=mod)
@@ -504,7 +515,22 @@ def _resolve_deictic(m: re.Match, ctx: Context, text: str) -> Timex | None:
                   type_="TIME" if suffix else "DATE", mod=mod)
 
 
+# How far back (in characters) a named day still anchors "in the morning": about two sentences.
+PART_OF_DAY_REACH = 200
+
+
 def _resolve_part_of_day(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    if m["pm"]:
+        # "Shops shut on Friday. Crowds gathered in the morning": a part of the day just named. Without a
+        # day named shortly before, "in the morning" is generic ("commuters leave in the morning").
+        suffix = PARTS_OF_DAY[m["pm"].lower()]
+        if ctx.trial:  # the day it leans on is known only when resolving in text order
+            return Timex(m.start(), m.end(), "TIME", None, "part_of_day")
+        if ctx.ref is None or ctx.ref.gran != cal.DAY or m.start() - ctx.ref_end > PART_OF_DAY_REACH:
+            return None
+        timex = _dated(m, cal.day_point(ctx.ref.date(), suffix), "part_of_day", type_="TIME")
+        timex.reference = False  # the day stays the reference
+        return timex
     rel = " ".join((m["rel"] or "").lower().split())
     pod = (m["pod"] or m["tn"] or m["mp"] or "").lower().replace("-", "").replace(" ", "")
     pod = pod.removeprefix("mid") if pod not in ("midday", "midnight") else pod
@@ -545,18 +571,28 @@ def _resolve_relative_unit(m: re.Match, ctx: Context, text: str) -> Timex | None
     if rel == "the" and not edge and not m["shift"] and unit not in ("weekend", "summer", "winter", "spring", "fall",
                                                                    "year"):
         return None
-    if rel in ("the past", "the last", "the next", "the coming", "past") and unit in UNIT_GRAN and not edge:
-        # "the past year", "the next month": a stretch of time, not a calendar unit. TimeML writes
+    if rel.startswith("that") and unit not in cal.SEASONS:
+        return None  # "that week", "that year": the anaphoric family's
+    looking_back = rel in ("the past", "the last", "past") and unit in ("year", "month", "week")
+    if looking_back and re.match(r"\s+of\b", text[m.end(): m.end() + 4]):
+        return None  # "the last week of March": the final week of a named month, not a relative unit
+    if rel in ("the past", "the last", "the next", "the coming", "past") and unit in UNIT_GRAN and not edge \
+            and not looking_back:
+        # "the next month", "the past decade": a stretch of time, not a calendar unit. TimeML writes
         # decades and centuries in years ("the past decade" = P10Y), as the duration family does.
         years = {"decade": 10, "century": 100}.get(unit)
         value = cal.duration_value(years, "year") if years else cal.duration_value(1, unit)
         return Timex(m.start(), m.end(), "DURATION", value, "relative_unit")
     step = 0
-    if rel in ("last", "previous", "the previous", "this past", "the prior"):
+    # "the past year", "over the last week" without a number: TempEval-3 annotates the calendar unit just
+    # gone, as "last year" ("the last week" = 2013-W11 in a TE3-Platinum article of 2013-W12); with a
+    # number ("the past two years") it is a duration (the duration family).
+    if rel in ("last", "previous", "the previous", "this past", "the prior") or looking_back:
         step = -1
     elif rel in ("next", "coming", "the coming", "this coming", "the following", "following"):
         step = 1
-    anaphoric = rel in ("the following", "following", "the previous", "the same", "the prior")
+    # "that summer" after "May 2019" is that year's summer
+    anaphoric = rel in ("the following", "following", "the previous", "the same", "the prior", "that", "that same")
     base_date = ctx.ref.date() if anaphoric and ctx.ref is not None else ctx.dct
     if base_date is None:
         return _unresolved(m, ctx, "DATE", "relative_unit", None, mod)
@@ -601,9 +637,14 @@ def _resolve_year_part(m: re.Match, ctx: Context, text: str) -> Timex | None:
     mod = "MID" if "mid" in word else "END"
     if ctx.dct is None:
         return _unresolved(m, ctx, "DATE", "year_part", None, mod)
+    # "since year-end", "profits rose at year-end": the end already reached is the previous one (the
+    # current year or month has not ended yet); "by year-end" and a timeless mention are the current one.
+    back = mod == "END" and (re.search(r"(?i)\bsince\s+(?:the\s+)?$", text[max(0, m.start() - 10): m.start()])
+                             or ctx.direction(m.start(), m.end()) == "past")
     if "month" in word:
-        return _dated(m, Point(cal.MONTH, ctx.dct.year, ctx.dct.month), "year_part", mod=mod)
-    return _dated(m, Point(cal.YEAR, ctx.dct.year), "year_part", mod=mod)
+        month = cal.shift(Point(cal.MONTH, ctx.dct.year, ctx.dct.month), -1 if back else 0, cal.MONTH)
+        return _dated(m, month, "year_part", mod=mod)
+    return _dated(m, Point(cal.YEAR, ctx.dct.year - (1 if back else 0)), "year_part", mod=mod)
 
 
 # Fiscal quarters and halves ----------------------------------------------------------------------------------
@@ -635,7 +676,8 @@ def _resolve_quarter(m: re.Match, ctx: Context, text: str) -> Timex | None:
                         or "prior year" in words) else 0
     if det == "next" and number is None:
         step = 1
-    elif (det == "last" or "previous" in words or words.startswith("last")) and number is None:
+    elif (det == "last" or words.startswith("last") or any(w in ("previous", "prior", "preceding")
+                                                          for w in words.split())) and number is None:
         step = -1
     else:
         step = 0
@@ -666,7 +708,12 @@ def _resolve_quarter(m: re.Match, ctx: Context, text: str) -> Timex | None:
         point = base
         if year is not None and base is not None:
             point = Point(base.gran, year, part=base.part)  # "the 2019 quarter": that year's same quarter
-        if step and gran == cal.QUARTER:
+        if step < 0 and gran == cal.QUARTER and ctx.last_quarter is not None and det != "last" \
+                and not words.startswith("last"):
+            # "the previous quarter" in an earnings report is the one before the reported quarter;
+            # "last quarter" stays the last finished one.
+            point = cal.shift(ctx.last_quarter, -1, cal.QUARTER)
+        elif step and gran == cal.QUARTER:
             point = cal.shift(cal.at_granularity(ctx.dct, gran), step, cal.QUARTER) if ctx.dct else base
         if shift_year and point is not None:
             point = cal.shift(point, shift_year, cal.YEAR)
@@ -761,6 +808,9 @@ def _duration(m: re.Match, ctx: Context, text: str) -> Timex | None:
     after = text[m.end(): m.end() + 12]
     if re.match(r"\s+old\b", after):
         return None  # "52 years old": an age
+    if number_text == "one" and unit == "day" and not m["rel"] and not m["approx"] and re.search(
+            r"\b(?:will|would|could|might|may|can|should|must|shall|he|she|they|we|i|you|who)\s+$", before):
+        return None  # "she will one day lead the party": "some day", not a stretch of one day
     if " ".join(number_text.split()) in ("a", "an", "per") and not m["rel"] and not m["approx"]:
         if before.rstrip().endswith(RATE_CUES) or re.search(
                 r"(?:[\d$%]|\b(?:million|billion|thousand|hundred|cents?|dollars?|shares?|times|pounds|euros))"
@@ -787,6 +837,14 @@ def _duration(m: re.Match, ctx: Context, text: str) -> Timex | None:
     if unit == "weekend":
         return None
     return Timex(m.start(), m.end(), "DURATION", cal.duration_value(amount, unit), "duration", mod=mod)
+
+
+def _resolve_unit_long(m: re.Match, ctx: Context, text: str) -> Timex | None:
+    """"a weeklong visit", "a day-long meeting", "the decade-long war": one unit's stretch."""
+    unit = m["unit"].lower()
+    if unit == "decade":  # TimeML writes decades in years
+        return Timex(m.start(), m.end(), "DURATION", cal.duration_value(10, "year"), "unit_long")
+    return Timex(m.start(), m.end(), "DURATION", cal.duration_value(1, unit), "unit_long")
 
 
 def _resolve_bare_plural(m: re.Match, ctx: Context, text: str) -> Timex | None:
@@ -868,6 +926,11 @@ def _resolve_anaphoric(m: re.Match, ctx: Context, text: str) -> Timex | None:
     if unit == "weekend":
         return None
     gran = UNIT_GRAN[unit]
+    if not step and gran in (cal.WEEK, cal.MONTH) and _finer(gran, base.gran) and base.gran != cal.WEEK:
+        # "that week" after only a month or a year is some week of it: TimeML's X for the unknown part
+        # (the first week of the year would be a guess).
+        value = f"{base.year:04d}-WXX" if gran == cal.WEEK else f"{base.year:04d}-XX"
+        return Timex(m.start(), m.end(), "DATE", value, "anaphoric", reference=False)
     point = cal.at_granularity(base.date(), gran)
     if step:
         point = cal.shift(point, step, gran)
@@ -946,7 +1009,8 @@ def _families() -> list[tuple[str, str, Resolver]]:
         ("month_year", rf"{B}(?:{_i(EDGE)})?(?P<mon>{MONTH_RE})(?:,|\s+of)?\s+(?:(?P<year>\d{{4}})(?![\d])"
                        rf"|(?P<wy>{_i(SPOKEN_YEAR_RE)}))", _resolve_month_year),
         ("season", _i(rf"{B}(?:the\s+)?(?:(?P<part>early|late|mid)[\s-]+)?(?P<season>{SEASON_RE})(?:\s+of)?,?\s+"
-                      rf"(?:(?P<year>1[6-9]\d\d|20\d\d)(?![\w%]|[,.]\d|-\d)|(?P<wy>{SPOKEN_YEAR_RE}))"),
+                      rf"(?:(?P<year>1[6-9]\d\d|20\d\d)(?![\w%]|[,.]\d|-\d)|(?P<wy>{SPOKEN_YEAR_RE})"
+                      r"|(?P<ry>last|this|next)\s+year(?![\w-]))"),
          _resolve_season),
         ("month", rf"{B}(?:(?P<rel>{month_rel})\s+)?"
                   rf"(?:{_i(EDGE)})?(?P<mon>{FULL_MONTH_RE}|Sept\.|Aug\.|Oct\.|Nov\.|Dec\.|Jan\.|Feb\.)"
@@ -984,7 +1048,10 @@ def _families() -> list[tuple[str, str, Resolver]]:
                   rf"|(?P<mon>{MONTH_RE})\s*(?P<dom>\d{{1,2}}))(?![\w]))?", _resolve_clock),
         ("part_of_day", _i(r"(?<![\w-])(?:(?P<rel>this|yesterday|tomorrow|last|early\s+this|late\s+this|later\s+this"
                            r"|earlier\s+this|early\s+yesterday|late\s+yesterday)\s+(?P<pod>morning|afternoon|evening"
-                           r"|night)|(?P<tn>tonight|overnight)|(?P<mp>mid-?\s?(?:morning|afternoon)))(?![\w-])"),
+                           r"|night)|(?P<tn>tonight|overnight)|(?P<mp>mid-?\s?(?:morning|afternoon))"
+                           # "in the morning": the span is "the morning", as TimeML leaves prepositions out
+                           r"|(?:(?<=\bin\s)|(?<=\bduring\s))the\s+(?P<pm>morning|afternoon|evening|night))"
+                           r"(?![\w-])"),
          _resolve_part_of_day),
         ("deictic", _i(r"(?<![\w-])(?:(?P<dmod>early|late|earlier|later)\s+)?(?P<w>the\s+day\s+before\s+yesterday"
                        r"|the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow|now|currently|nowadays|recently|lately"
@@ -992,19 +1059,21 @@ def _families() -> list[tuple[str, str, Resolver]]:
                        r"|week|month|year|decade|century|day|quarter|weekend|summer|winter|spring|fall|autumn|"
                        r"hours?|minutes?|night|half)\b)|the\s+(?:near\s+|distant\s+|foreseeable\s+|immediate\s+)?future"
                        r"|future|these\s+days|right\s+now|at\s+present|presently|at\s+the\s+moment|soon|current"
+                       r"|a\s+later\s+(?:date|time)"
                        r"|the\s+(?:near|short|long)\s+term)"
                        r"(?![\w-])"), _resolve_deictic),
         ("relative_unit", _i(rf"{B}(?:{EDGE})?(?P<shift>(?:earlier|later|early|late)\s+)?(?P<rel>this\s+past"
                              r"|this\s+coming|this|last|next|past|previous|coming|current|following|the\s+past"
                              r"|the\s+last|the\s+next|the\s+previous|the\s+coming|the\s+current|the\s+following"
-                             r"|the\s+same|the\s+prior|the)\s+(?:fiscal\s+|calendar\s+|full\s+|whole\s+|entire\s+)?"
+                             r"|the\s+same|the\s+prior|that\s+same|that|the)\s+(?:fiscal\s+|calendar\s+|full\s+|whole\s+"
+                             r"|entire\s+)?"
                              rf"(?:(?P<part>early|late|mid)[\s-]+(?={SEASON_RE}))?(?P<unit>week-?end|week|month"
                              rf"|year|decade|{SEASON_RE})(?!\w|-\w)"), _resolve_relative_unit),
         ("year_part", _i(rf"{B}(?:the\s+)?(?:year[-\s]?end|year['’]s\s+end|mid-?year|end-of-year|month-?end"
                          rf"|month['’]s\s+end){E}"), _resolve_year_part),
         ("quarter", _i(rf"{B}(?:(?P<det>the|this|last|next|its|their|a)\s+)?(?:(?P<pyear>(?:19|20)\d\d)\s+)?"
                        r"(?P<pre>(?:(?:year-earlier|year-ago"
-                       r"|year\s+earlier|prior\s+year|latest|current|previous|recent|most\s+recent|same|comparable"
+                       r"|year\s+earlier|prior\s+year|latest|current|previous|prior|preceding|recent|most\s+recent|same|comparable"
                        r"|just-ended|just\s+ended|fiscal|calendar|first|second|third|fourth|final|1st|2nd|3rd|4th"
                        r"|last|this\s+year's|last\s+year's|next\s+year's)[\s-]+)*)(?P<q>quarter|half|period)(?:\s+of\s+(?:fiscal\s+)?"
                        r"(?:(?:the\s+year\s+)?(?P<year>\d{4})|(?P<ofrel>the|this|last|next)\s+year))?(?![\w-])"),
@@ -1021,6 +1090,8 @@ def _families() -> list[tuple[str, str, Resolver]]:
                         rf"|consecutive|further|successive|long|trading|business|working|calendar))?[\s-]+(?P<unit>{UNIT_RE})"
                         r"(?P<half>\s+and\s+a\s+half)?(?:[\s-]long)?(?![\w-])"),
          _resolve_duration),
+        ("unit_long", _i(r"(?<![\w'-])(?P<unit>hour|day|week|month|year|decade)-?long(?![\w-])"),
+         _resolve_unit_long),
         ("bare_plural", _i(r"(?:(?<=\bfor\s)|(?<=\bwithin\s)|(?<=\bin\s)|(?<=\bfor\s\s)|(?P<recent>(?:the\s+)?(?:recent"
                            r"|coming|next\s+few|past\s+few|last\s+few|future)\s+))"
                            r"(?P<unit>years|months|weeks|days|decades|hours|centuries)(?![\w-])"
@@ -1088,7 +1159,7 @@ FAMILY_TRIGGERS: dict[str, frozenset[str]] = {
     "part_of_day": frozenset(["morning", "afternoon", "evening", "night", "tonight", "overnight"]),
     "deictic": frozenset([
         "today", "yesterday", "tomorrow", "now", "currently", "nowadays", "recently", "lately", "past", "future",
-        "present", "presently", "moment", "soon", "current", "days", "term"
+        "present", "presently", "moment", "soon", "current", "days", "term", "later"
     ]),
     "relative_unit": _UNIT_WORDS | _SEASON_WORDS | {"weekend", "week"},
     "year_part": frozenset(["year", "yearend", "midyear", "month", "monthend", "end"]),
@@ -1097,6 +1168,8 @@ FAMILY_TRIGGERS: dict[str, frozenset[str]] = {
     "year_ago": frozenset({"earlier", "ago", "corresponding", "comparable", "same"}),
     "duration": _UNIT_WORDS,
     "bare_plural": _UNIT_WORDS,
+    # "day-long" is scanned as "day" and "long": "long" alone is the rarer trigger
+    "unit_long": frozenset(["long", "hourlong", "daylong", "weeklong", "monthlong", "yearlong", "decadelong"]),
     "set": _UNIT_WORDS | _WEEKDAY_WORDS | _MONTH_WORDS | _SEASON_WORDS | frozenset(
         [
             "daily", "weekly", "monthly", "annually", "yearly", "hourly", "nightly", "biweekly", "semiannually",
@@ -1161,7 +1234,7 @@ def find(text: str, grammar: tuple[Family, ...], *, guard: Guard | None = None,
                     seen.add(key)
                     candidates.append((m.end() - m.start(), -family.priority, m.start(), family, m))
     candidates.sort(key=lambda c: (-c[0], -c[1], c[2]))
-    scratch = Context(dct=ctx.dct, direction=ctx.direction) if ctx is not None else None
+    scratch = Context(dct=ctx.dct, direction=ctx.direction, trial=True) if ctx is not None else None
     taken: list[tuple[int, int]] = []
     chosen: list[tuple[Family, re.Match]] = []
     for _, _, start, family, m in candidates:
