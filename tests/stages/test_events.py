@@ -72,6 +72,9 @@ def test_expelled_from_gives_the_target_country(events_nlp):
     ("Police arrested twelve journalists.", "COERCE"),
     ("The army deployed tanks along the border.", "MOBILIZE"),
     ("The government lifted the curfew.", "CONCEDE"),
+    # an order to stop is a restriction; receiving a visiting mission is a consultation
+    ("The ministry ordered the newspaper to suspend publication.", "COERCE"),
+    ("The prime minister received a delegation of observers from the African Union.", "CONSULT"),
 ])
 def test_top_event_type(events_nlp, text, expected):
     _, events = run(events_nlp, text)

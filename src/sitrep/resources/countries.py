@@ -240,7 +240,9 @@ def title_entry(text: str) -> tuple[str, str, str] | None:
     leading possessive ("the country's ...") is ignored.
     """
     found = tables()
-    words = re.sub(r"[^\w\s.'-]", " ", text.lower()).split()
+    # "Secretary - General" (a hyphen the tokenizer split off) is the lexicon's "secretary-general",
+    # not a "general"
+    words = re.sub(r"\s*-\s*", "-", re.sub(r"[^\w\s.'-]", " ", text.lower())).split()
     for i, word in enumerate(words):
         # "secretary of state", "chief of staff": keep lexicon phrases that contain "of"
         inside = " ".join(words[i - 1:i + 2]) in found.titles or " ".join(words[max(0, i - 2):i + 2]) in found.titles

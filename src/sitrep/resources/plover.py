@@ -48,6 +48,7 @@ consult : CONSULT//diplomatic
 mediate : CONSULT//diplomatic
 visit : CONSULT/visit/diplomatic
 host obj=talk|negotiation|meeting|summit|conference|delegation|visit|visitor|leader|president|minister|counterpart|envoy|king|queen|chancellor|premier|secretary|official|delegate|guest|head : CONSULT/visit/diplomatic
+receive obj=delegation|mission|visit|visitor|envoy|counterpart|delegate|emissary|ambassador : CONSULT/visit/diplomatic
 phone : CONSULT/phone/diplomatic
 telephone : CONSULT/phone/diplomatic
 talk +with : CONSULT//diplomatic

@@ -360,7 +360,9 @@ class _Reader:
             inner_title.append(tokens.pop(0))
         if not tokens:
             return None
-        name = " ".join(t.text for t in tokens)
+        contiguous = tokens[-1].i - tokens[0].i + 1 == len(tokens)
+        # the text as written when it is one run ("Ban Ki-moon", not "Ban Ki - moon")
+        name = doc[tokens[0].i:tokens[-1].i + 1].text if contiguous else " ".join(t.text for t in tokens)
         title_tokens: list[Token] = []
         # left modifiers inside the noun phrase: "French President Emmanuel Macron", "top negotiator X"
         i = ent.start - 1
@@ -419,7 +421,7 @@ class _Reader:
         if country is None and appos_head is not None and appos_tokens:
             country, explicit = self._country_attached(appos_head)
         if country is not None and C.is_igo(country) and sector in (None, "GOV"):
-            sector = "IGO" if sector is None else sector
+            sector = "IGO"  # "UN Secretary-General X", "NATO's spokesman": an IGO's officer, no government's
         if country is None and sector is not None:
             country = self._context_country(ent.start, state=sector in _DOMESTIC_SECTORS)
         # the mention is the whole noun phrase, title included ("U.N. mediator Diego Cordovez"), so that

@@ -187,6 +187,10 @@ def _rule_for_noun(token: Token, rules: tuple[Rule, ...]) -> Rule | None:
 
 EXPEL_GOVERNORS = frozenset({"ask", "order", "tell", "force", "instruct", "give", "require", "direct"})
 EXPEL_VERBS = frozenset({"leave", "depart", "quit", "go", "exit"})
+# "ordered the paper to suspend publication", "forced the party to disband": an order to stop is a
+# restriction (PLOVER COERCE), whoever gives it.
+HALT_VERBS = frozenset({"suspend", "close", "stop", "halt", "cease", "shut", "disband", "dissolve", "abandon",
+                        "vacate"})
 DIPLOMATIC_PERSONS = frozenset(plover.PERSON_NOUNS_DIPLOMATIC)
 # Siege verbs that, as a bare participle after a noun, only say where something is ("the areas
 # surrounding the city"), not that anyone besieged it.
@@ -195,7 +199,10 @@ SPATIAL_PARTICIPLES = frozenset({"surround", "encircle", "ring", "border"})
 
 def _expulsion(token: Token) -> Candidate | None:
     """"asked 42 diplomats to leave", "ordered the envoy to depart": an expulsion (SANCTION/expel for
-    diplomats and missions, COERCE/deport for other people)."""
+    diplomats and missions, COERCE/deport for other people); "ordered the paper to suspend
+    publication": a restriction (COERCE/restrict)."""
+    if any(c.dep_ in ("xcomp", "ccomp") and _lemma(c) in HALT_VERBS for c in token.children):
+        return Candidate("COERCE", "restrict", [], token, token, 0.55)
     inner = next((c for c in token.children if c.dep_ in ("xcomp", "ccomp") and _lemma(c) in EXPEL_VERBS), None)
     if inner is None:
         return None
