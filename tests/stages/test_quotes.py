@@ -7,7 +7,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import sitrep
-from sitrep.stages.quotes import find_quotations
+from sitrep.stages.quotation_marks import find_quotations
 
 
 @pytest.fixture(scope="module")

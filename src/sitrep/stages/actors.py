@@ -40,7 +40,8 @@ from spacy.util import filter_spans
 from sitrep.model import Actor
 from sitrep.model import Span as TextSpan
 from sitrep.resources import countries as C
-from sitrep.stages.base import register_extension, word_set
+from sitrep.stages.base import FEMALE_PRONOUNS, MALE_PRONOUNS, register_extension, word_set
+from sitrep.stages.quotation_marks import quotations, token_quote_index
 
 ACTOR_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 
@@ -93,8 +94,7 @@ _POSTED_ABROAD = frozenset({"diplomats", "ambassadors", "envoys", "consuls", "at
 # proxy"): a possessor or an "of" phrase is the other party, never the actor's country.
 _RELATIONAL_HEADS = frozenset({"ally", "allies", "proxy", "proxies", "backer", "backers", "patron",
                                "patrons", "enemy", "enemies", "rival", "rivals", "foe", "foes"})
-_PERSON_PRONOUNS = frozenset({"he", "she", "him", "his", "her", "hers", "himself", "herself"})
-_MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
+_PERSON_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS
 # Honorifics and nouns that mark a person's gender in general English ("Mrs. Lee", "the chairwoman,
 # Ann Lee", "Ann Lee, a mother of three"): "she" is never resolved to a person the text marks as a man,
 # nor "he" to a woman. No names: a name says nothing here.
@@ -301,7 +301,7 @@ class _Reader:
         self.trail_starts = [start for start, _ in trail]
         self.gender: dict[str, str] = {}  # actor id -> "m" / "f" as the text marks it (set by the stage)
         self.sentence_gender: dict[int, dict[str, str]] = {}  # sentence -> actor id -> its pronouns' gender
-        self.quoted: list[bool] = []  # token index -> inside a quotation (filled by `corefer`)
+        self.quoted: list[bool] = []  # token index -> inside a quotation (set by `corefer`)
 
     # -- mentions --------------------------------------------------------------------------------------------
 
@@ -834,11 +834,8 @@ class _Reader:
             last = m.actor.name.split()[-1]
             if len(m.actor.name.split()) > 1 and m not in surnames.get(last, []):
                 surnames.setdefault(last, []).append(m)
-        quoted = self.quoted  # token index -> inside a quotation, filled as the loop goes
-        inside = False
+        self.quoted = [qi >= 0 for qi in token_quote_index(doc, quotations(doc))]
         for token in doc:
-            inside = _quotation_state(token, inside)
-            quoted.append(inside)
             if token.i in covered:
                 continue
             low = token.lower_
@@ -874,7 +871,7 @@ class _Reader:
         gender, where the text marks it (`self.gender`), agrees with the pronoun, and who is not the
         referent of a pronoun of the other gender in the same sentence ("She said he was late": two
         people). A person only named inside a quotation is no antecedent of a pronoun outside it."""
-        gender = "m" if token.lower_ in _MALE_PRONOUNS else "f"
+        gender = "m" if token.lower_ in MALE_PRONOUNS else "f"
         known = self.gender
         # the gender of the pronouns already resolved in this sentence, by actor; only within the
         # sentence: a resolution further back may be wrong (a man the NER missed), and a gender taken
@@ -933,25 +930,6 @@ class _Reader:
         actor.mentions.append(TextSpan(text=span.text, start=span.start_char, end=span.end_char))
 
 
-_OPENING_MARKS = frozenset({"“", "``", "«", "„"})
-_CLOSING_MARKS = frozenset({"”", "»"})
-_TOGGLING_MARKS = frozenset({'"', "''"})  # straight marks (and NYT's '') open and close
-
-
-def _quotation_state(token: Token, inside: bool) -> bool:
-    """Whether `token` is inside a quotation, given whether the token before it was: double quotation
-    marks open and close, and a paragraph ends every quotation (a quote running on into the next
-    paragraph opens it again)."""
-    text = token.text
-    if text in _OPENING_MARKS:
-        return True
-    if text in _CLOSING_MARKS:
-        return False
-    if text in _TOGGLING_MARKS:
-        return not inside
-    if inside and token.i and "\n" in token.doc[token.i - 1].whitespace_ + token.text:
-        return False
-    return inside
 
 
 def _in_possessor(token: Token, head: Token) -> bool:

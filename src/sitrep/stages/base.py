@@ -8,6 +8,10 @@ from spacy.tokens import Doc
 
 from sitrep.model import Article
 
+# The third-person pronouns that mark a person's gender (actors' coreference, quotes' speakers).
+MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
+FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
+
 # One extension per stage under its contract name, plus `article` (set by the pipeline before parsing).
 EXTENSIONS = ("article", "places", "times", "actors", "quotes", "quantities", "events")
 
