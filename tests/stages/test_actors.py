@@ -79,13 +79,13 @@ TRICKY = [
     ("Chile held elections on Sunday. The country's opposition leader, Ana Rojas, conceded.",
      "Ana Rojas", "CHL", "OPP"),
     # an opposition coalition is coded OPP, with the country of the capital in its sentence
-    ("Leaders of the opposition coalition agreed to cancel the rally in Yerevan.", "opposition coalition",
+    ("The opposition coalition said it would call off the march in Yerevan.", "opposition coalition",
      "ARM", "OPP"),
     # people posted abroad take no country from the sentence ("20 diplomats" are not Belgium's)
     ("Belgium said 20 diplomats must leave within a week.", "20 diplomats", None, "GOV"),
     # an IGO's officer is IGO, and "Secretary-General" split by the tokenizer is no "general" (MIL)
     ("UN Secretary-General Kofi Mensah said the talks would resume.", "Kofi Mensah", "UN", "IGO"),
-    ("Arab League Secretary-General Omar Haddad urged restraint.", "Omar Haddad", "ARL", "IGO"),
+    ("Gulf Cooperation Council Secretary-General Omar Haddad asked for restraint.", "Omar Haddad", "GCC", "IGO"),
     # "armed group", "terror group": a group head of its own, coded by where it is based
     ("An armed group based in Chad claimed the attack.", "armed group", "TCD", "REB"),
 ]
@@ -255,8 +255,8 @@ def test_it_is_willing_is_the_state_but_it_is_likely_is_nobody(nlp_actors: Langu
 
 
 def test_their_forces_after_a_qualified_people(nlp_actors: Language) -> None:
-    doc = nlp_actors("Bosnian Serbs said on Tuesday their forces had left the town.")
-    assert _actor(doc, "Bosnian Serbs").country == "BIH"
+    doc = nlp_actors("Bosnian Croats announced that their forces would quit the hills by Friday.")
+    assert _actor(doc, "Bosnian Croats").country == "BIH"
     assert _actor(doc, "forces").country == "BIH"
 
 
