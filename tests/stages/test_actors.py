@@ -135,6 +135,22 @@ def test_cities_are_found_without_their_diacritics(nlp_actors: Language, place: 
     assert country_at(doc, at, at + len(place)) == country
 
 
+@pytest.mark.parametrize(("text", "full", "later"), [
+    ("Syrian President Rami al-Hassan spoke on Monday. Hassan said the war was over.", "Rami al-Hassan", "Hassan"),
+    ("Crown Prince Khalid bin Nasser met the envoys. Later, Bin Nasser said the talks went well.",
+     "Khalid bin Nasser", "Bin Nasser"),
+    ("Jean-Marc de Villiers spoke first. De Villiers then left the hall.", "Jean-Marc de Villiers", "De Villiers"),
+])
+def test_later_short_forms_of_a_name_are_the_same_person(nlp_actors: Language, text: str, full: str,
+                                                         later: str) -> None:
+    """News drops the Arabic article ("al-", "el-") and the first name before a particle ("bin", "de") on
+    later mentions; those are the person named in full before."""
+    doc = nlp_actors(text)
+    at = text.index(later, text.index(full) + len(full))
+    actor = actor_at(doc, at, at + len(later))
+    assert actor is not None and actor.name == full
+
+
 def test_a_hyphenated_name_is_kept_as_written(nlp_actors: Language) -> None:
     doc = nlp_actors("UN envoy Ana Li-Wen Moreau-Diallo arrived in Bamako.")
     actor = _actor(doc, "Ana Li-Wen Moreau-Diallo")

@@ -240,9 +240,8 @@ class ActorsStage:
             if actor is None and mention.named:
                 pool = [a for a in actors if genders.get(a.id, {gender}) == {gender}] if gender else actors
                 actor = _person_by_surname(pool, mention.name)
-            if actor is None and mention.kind == "organisation" and mention.sector is None \
-                    and " " not in mention.name:
-                # "Trump" tagged ORG after "Donald Trump": the person
+            if actor is None and mention.kind == "organisation" and mention.sector is None:
+                # "Trump" or "De Gaulle" tagged ORG after "Donald Trump", "Charles de Gaulle": the person
                 actor = _person_by_surname([a for a in actors if a.kind == "person" and " " in a.name],
                                            mention.name)
             if actor is None:
@@ -355,6 +354,8 @@ class _Reader:
             tokens.pop(0)
         # a title the NER put inside the name: "Archbishop Desmond Tutu", "Lt. Gen. X"
         inner_title: list[Token] = []
+        while len(tokens) > 2 and f"{tokens[0].lower_} {tokens[1].lower_}" in self.titles:
+            inner_title.extend([tokens.pop(0), tokens.pop(0)])  # "Crown Prince X", "Prime Minister X"
         while len(tokens) > 1 and (tokens[0].lower_ in self.titles or tokens[0].lower_.rstrip(".") + "." in self.titles
                                    or tokens[0].lower_ in self.stage.title_heads):
             inner_title.append(tokens.pop(0))
@@ -831,7 +832,7 @@ class _Reader:
         # a surname the NER missed, after the full name ("Lopez left."): same person if only one has it
         surnames: dict[str, list[_Mention]] = {}
         for m in people:
-            last = m.actor.name.split()[-1]
+            last = _bare_surname(m.actor.name.split()[-1])
             if len(m.actor.name.split()) > 1 and m not in surnames.get(last, []):
                 surnames.setdefault(last, []).append(m)
         self.quoted = [qi >= 0 for qi in token_quote_index(doc, quotations(doc))]
@@ -840,7 +841,7 @@ class _Reader:
                 continue
             low = token.lower_
             target: _Mention | None = None
-            owners = surnames.get(token.text)
+            owners = surnames.get(_bare_surname(token.text)) if token.text[:1].isupper() else None
             # the small model also tags a lone surname GPE or NORP ("According to Fomin"); a word of the
             # gazetteer (a country, a capital) is never a surname here
             if owners and token.pos_ == "PROPN" and token.i not in self.gaz and _lone_or_untagged(token) \
@@ -1055,18 +1056,35 @@ def _norm_phrase(tokens: list[Token]) -> str:
 
 
 def _person_by_surname(actors: list[Actor], name: str) -> Actor | None:
-    """'Zelensky' after 'Volodymyr Zelensky' is the same person (one candidate only, else none)."""
+    """'Zelensky' after 'Volodymyr Zelensky', 'Assad' after 'Bashar al-Assad', 'Bin Salman' after
+    'Mohammed bin Salman', 'De Gaulle' after 'Charles de Gaulle': the same person (one candidate only,
+    else none)."""
     parts = name.split()
+    lowered = name.lower()
     candidates = [
         a for a in actors
         if a.kind == "person" and a.name != name and len(a.mentions) and a.name.split()
-        and (a.name.split()[-1] == parts[-1] or (len(parts) > 1 and parts[-1] == a.name))
-        # two full names with other first names are two people of one family ("Ann Lee", "Tom Lee")
-        and (len(parts) == 1 or len(a.name.split()) == 1 or a.name.split()[0] == parts[0])
+        and (_bare_surname(a.name.split()[-1]) == _bare_surname(parts[-1]) or (len(parts) > 1 and parts[-1] == a.name))
+        # two full names with other first names are two people of one family ("Ann Lee", "Tom Lee"),
+        # unless the shorter is the end of the longer, particle and all ("Bin Salman", "De Gaulle")
+        and (len(parts) == 1 or len(a.name.split()) == 1 or a.name.split()[0] == parts[0]
+             or a.name.lower().endswith(" " + lowered))
     ]
     if len(candidates) == 1:
         return candidates[0]
     return None
+
+
+# the Arabic article written onto a surname ("al-Assad", "el-Sisi"): news drops it on later mentions
+_SURNAME_ARTICLE = ("al-", "el-", "al ", "el ")
+
+
+def _bare_surname(word: str) -> str:
+    low = word.lower()
+    for article in _SURNAME_ARTICLE:
+        if low.startswith(article) and len(low) > len(article) + 1:
+            return low[len(article):]
+    return low
 
 
 def _build_matcher(nlp: Language, tables: C.Tables) -> PhraseMatcher:
