@@ -350,8 +350,6 @@ bombard : ASSAULT/heavy-weapons/military
 pound : ASSAULT/heavy-weapons/military
 shoot : ASSAULT/firearms/military
 gun : ASSAULT/firearms/military
-fire obj=gas|teargas|cannon|canister : COERCE/restrict/
-use obj=gas|teargas|cannon|baton|truncheon : COERCE/restrict/
 fire +on : ASSAULT/firearms/military
 fire +at : ASSAULT/firearms/military
 fire obj=missile|rocket|shell|mortar|artillery : ASSAULT/heavy-weapons/military

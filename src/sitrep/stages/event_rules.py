@@ -92,10 +92,30 @@ def _lemma(token: Token) -> str:
     if lemma in known or token.tag_ not in ("VBD", "VBN", "VBG", "VBZ", "NNS", "JJ"):
         return lemma
     text = token.lower_
-    for option in (text, text[:-1], text[:-2], text[:-3] + "e", text[:-3], text[:-4]):
+    for option in (text, *_unsuffixed(text)):
         if option in known and len(option) >= 3:
             return option
     return lemma
+
+
+def _unsuffixed(word: str) -> list[str]:
+    """The stems `word` may come from by an English suffix: inflections ("hoped", "banned", "hoping")
+    and agent nouns ("protesters", "demonstrators", "gunmen"). Only a real suffix is taken off:
+    "banks" is not "ban", "several" not "sever", "French" not "free"."""
+    doubled = len(word) > 4 and word[-4] == word[-5] if word.endswith("ing") else (
+        len(word) > 3 and word[-3] == word[-4])
+    stems: list[str] = []
+    if word.endswith(("s", "d")):
+        stems.append(word[:-1])  # hopes, hoped -> hope
+    if word.endswith(("es", "ed")):
+        stems.append(word[:-2])  # watches, bombed
+    if word.endswith(("ing", "ers", "ors", "ies")):
+        stems.append(word[:-3] + "e")  # hoping -> hope, demonstrators -> demonstrate, injuries -> injure
+    if word.endswith(("ing", "ers", "ors", "men")) or (word.endswith("ed") and doubled):
+        stems.append(word[:-3])  # shelling, fighters, gunmen, banned
+    if word.endswith(("ing", "ers")) and doubled:
+        stems.append(word[:-4])  # banning, shoppers
+    return stems
 
 
 def _forms(token: Token) -> set[str]:
