@@ -151,7 +151,8 @@ deputy deputies trooper girlfriend girlfriends boyfriend boyfriends wife wives h
 uncle uncles aunt aunts nephew nephews niece nieces grandson grandsons granddaughter granddaughters
 grandmother grandfather grandparents toddler toddlers juvenile juveniles stepfather stepson stepdaughter
 fiance fiancee partner roommate roommates classmate classmates coworker coworkers co-worker co-workers
-teammate teammates troopers marine marines sniper snipers militiaman militiamen jihadist jihadists extremist
+teammate teammates companion companions acquaintance acquaintances colleague colleagues
+troopers marine marines sniper snipers militiaman militiamen jihadist jihadists extremist
 extremists
 """)
 HOUSEHOLD_NOUNS = frozenset({"family", "families", "household", "households"})
@@ -203,7 +204,7 @@ LABEL_WORDS = word_set("""
 article section chapter paragraph resolution page route highway interstate flight no no. number # room suite
 unit apartment apt apt. building precinct district ward station channel road street avenue platform gate
 terminal phase level grade class category size model version episode season game round aged age ages year
-years cycle code pt part item verse line bus bill act amendment protocol
+years cycle code pt part item verse line bus bill act amendment protocol image photo slide picture
 """)
 # Following words that make a number a measure, an age or a time ("15-year-old", "5 miles", "10 pm").
 MEASURE_WORDS = word_set("""
@@ -433,6 +434,8 @@ class QuantitiesStage:
             prev = doc[i - 1]
             if prev.lower_ in LABEL_WORDS or prev.text in {"$", "£", "€", "#", "¥"}:
                 return False
+            if _of_label(doc, i):
+                return False  # "Image 2 of 8", "Page 1 of / 3": the total of a gallery or a page count
             if prev.lower_ == "of" and i > 1 and doc[i - 2].lower_ in PARENT_NOUNS:
                 return False  # "a father of three": his children, not a count of victims
             # "Barbee, 15," / "(15)": an age in apposition
@@ -525,9 +528,12 @@ class QuantitiesStage:
     def _best_trigger(self, anchor: Token, noun: Token | None, triggers: list[tuple[Token, tuple[str, str, bool]]],
                       path: dict[int, float], own: frozenset[int]) -> tuple[Token, tuple[str, str, bool]] | None:
         best: tuple[float, int, Token, tuple[str, str, bool]] | None = None
+        accused = _accused(anchor)
         for trig, info in triggers:
             if anchor.dep_ == "nsubj" and _agent_of(anchor, trig):
                 continue  # "two gunmen opened fire, striking a boy": the subject shot, it was not shot
+            if accused and info[0] in HARM_CATEGORIES:
+                continue  # "two men were charged in the shooting death of a boy": the accused, not the dead
             if trig.i == anchor.i or (noun is not None and trig.i == noun.i):
                 # "12 deaths" counts itself; "two victims ... died": the verb says more than the noun
                 dist = 1.25 if info[2] else 0.0
@@ -560,6 +566,18 @@ class QuantitiesStage:
                 first_det: Token | None = None
                 for person in (child, *[c for c in child.children if c.dep_ == "conj"]):
                     if person.i in taken:
+                        continue
+                    if person is child and person.lower_ in ADDITIVE_DETERMINERS and person.pos_ == "PRON" and (
+                            child.dep_ == "nsubjpass" or token.tag_ == "VBN"):
+                        # "three people were killed and another (was) wounded": one more person
+                        category, term = _refine(token, info[0], info[1], person)
+                        if category in HARM_CATEGORIES:
+                            taken.add(person.i)
+                            yield _Count(
+                                start=person.idx, end=person.idx + len(person.text), category=category, term=term,
+                                value=1, low=None, high=None, approximate=False, unit="people", bound="exact",
+                                sent_i=token.sent.start, anchor=person,
+                            )
                         continue
                     if not _singular_person(person):
                         continue
@@ -631,6 +649,14 @@ MULTIPLE_EVENTS = {"murder": "killed", "homicide": "killed", "killing": "killed"
                    "fatality": "killed", "shooting": "casualties", "stabbing": "casualties"}
 
 
+def _of_label(doc: Doc, i: int) -> bool:
+    """Whether the number at i is the 'of 8' of a label 'Image 2 of 8' ("Photo 1 of / 4")."""
+    j = i - 1
+    while j >= 0 and doc[j].text in {"/", "of"}:
+        j -= 1
+    return j < i - 1 and j > 0 and doc[j].like_num and doc[j - 1].lower_ in LABEL_WORDS
+
+
 def _multiples(doc: Doc) -> Iterable[_Count]:
     """'a double homicide' (2 killed), 'a triple shooting' (3 hit), 'a murder-suicide' (2 killed)."""
     for token in doc:
@@ -686,7 +712,7 @@ def _suicides(doc: Doc) -> Iterable[_Count]:
 
 
 def _number_of(number: Token) -> Token | None:
-    """'the number of displaced families is estimated to be 349' -> 'families' (what 349 counts)."""
+    """'the number of families left homeless is put at 120' -> 'families' (what 120 counts)."""
     token = number
     for _ in range(3):
         if token.head.i == token.i:
@@ -701,6 +727,19 @@ def _number_of(number: Token) -> Token | None:
                         return None if counted is not None and counted.i == number.i else counted
                 return None
     return None
+
+
+# Verbs of the courts and the police: their subject (or the noun they describe) is the accused
+LEGAL_VERBS = frozenset({"charge", "accuse", "indict", "convict", "sentence", "arraign", "acquit", "suspect",
+                         "plead", "try", "prosecute", "want"})
+
+
+def _accused(anchor: Token) -> bool:
+    """Whether the counted people are the accused: the subject of "were charged / indicted / sentenced"
+    or a noun described by "charged in", "accused of" ("two men accused of killing a clerk")."""
+    if anchor.dep_ in SUBJECT_DEPS and anchor.head.lemma_ in LEGAL_VERBS:
+        return True
+    return any(c.dep_ == "acl" and c.lemma_ in LEGAL_VERBS for c in anchor.children)
 
 
 def _agent_of(subject: Token, trigger: Token) -> bool:
@@ -959,6 +998,8 @@ def _refine(trigger: Token, category: str, term: str, anchor: Token) -> tuple[st
         words = {child.lemma_, child.lower_}
         if child.dep_ in {"conj", "advcl", "ccomp"} and _has_subject(child):
             continue  # "four were shot and one person killed", "six were shot -- 2 killed": its own subject
+        if child.dep_ == "conj" and any(c.dep_ == "dobj" and c.lower_ in REFLEXIVES for c in child.children):
+            continue  # "she shot a student and then killed herself": the one killed is the shooter
         if child.dep_ in {"conj", "xcomp", "advcl", "oprd", "acomp", "advmod", "amod", "dobj", "ccomp"}:
             if words & KILL_WORDS:
                 return "killed", "shot dead"
@@ -1161,6 +1202,16 @@ SUFFER_VERBS = frozenset({"suffer", "sustain", "receive"})
 MURDER_CHARGES = frozenset({"murder", "homicide", "manslaughter"})
 CHARGE_VERBS = frozenset({"charge", "arrest", "indict", "book", "convict", "jail", "hold"})
 NOT_A_DEATH = frozenset({"attempted", "attempt", "conspiracy", "solicitation"})
+# "fatally shot / wounded / injured / struck", "a fatal shooting": the one it was done to died
+FATAL_HEADS = frozenset({"shooting", "shoot", "wound", "injure", "strike", "hit", "stab"})
+# "shot to death", "beaten to death", "stabbed to death": a death told without a death word
+TO_DEATH_VERBS = frozenset({"shoot", "stab", "beat", "bleed", "gun", "strangle", "burn", "choke"})
+# A plain "died" / "killed" in the first PLAIN_DEATH_SENTENCES counted sentences tells a death even when
+# the parse hides the victim (see _plain_death); further down it is as often an earlier case.
+PLAIN_DEATH_SENTENCES = 3
+PLAIN_DEATH_VERBS = frozenset({"die", "kill"})
+FINITE_OR_PARTICIPLE = frozenset({"VBD", "VBN", "VBZ"})
+NEAR_MISS = frozenset({"nearly", "almost"})
 # Verbs of harm whose active subject is the one who did it ("two men shot a clerk").
 AGENT_VERBS = frozenset({"shoot", "kill", "wound", "injure", "hit", "strike", "murder", "hurt", "slay", "execute"})
 # Verbs whose subject is the victim ("he died", "she is recovering from her wounds").
@@ -1180,7 +1231,11 @@ def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: 
     woman were shot") in the first sentence that names any, else one when someone is said to have died.
     Injured falls back to the people shot minus the dead ("four people were shot, one fatally").
     "Another man was also wounded" adds one to the others; a sentence that sums separate incidents ("in
-    separate shootings across the city") is skipped; victims named as killed count by name.
+    separate shootings across the city") is skipped; victims named as killed count by name. People told
+    together add up ("two children and a man were found dead": 3; a shooter's suicide after his victims:
+    one more); "four other people were shot" beside a death are injured; "a woman was also shot" and
+    "another" alone are one more person; a death told without a count ("shot to death", "gunned down", a
+    plain "died" in the first sentences) is 1 killed.
     """
     quantities = doc._.quantities if quantities is None else quantities
     explicit: dict[str, list[int]] = {}
@@ -1189,6 +1244,9 @@ def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: 
     later: dict[str, list[int]] = {}  # non-zero figures told after the lead, within INJURED_LATER_SENTENCES
     extra: dict[str, int] = {}  # people added by "another" / "a further" in the lead, per category
     found_in: dict[str, int] = {}  # the sentence of each category's last explicit figure
+    last_q: dict[str, Quantity] = {}  # each category's last explicit quantity
+    first_q: dict[str, tuple[Quantity, int]] = {}  # each category's first explicit quantity and its sentence
+    suicide_sents: set[int] = set()  # sentences of the lead that tell a suicide
     sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
     sent_starts = [sent.start_char for sent in sents]
     ranks = _lead_ranks(sents)
@@ -1197,6 +1255,9 @@ def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: 
         if figure is None or q.unit != "people":
             continue
         sent_index = bisect_right(sent_starts, q.start) - 1
+        if q.category in CASUALTY_CATEGORIES and q.term != "victim" and figure and OTHERS & set(q.text.lower().split()):
+            # "a woman was killed ... four other women were shot": the others are not the dead; they lived
+            q = q.model_copy(update={"category": "injured"})
         rank = ranks[sent_index]
         if rank < INJURED_LATER_SENTENCES and _is_tally(sents[sent_index]):
             continue  # "five people were wounded in separate shootings across the city": many incidents
@@ -1204,6 +1265,8 @@ def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: 
         bare_number = len(words) == 1 and q.text[:1].isdigit()  # "30", no counted noun
         partitive = len(words) > 2 and words[1] == "of"  # "one of three people wounded"
         additive = (words[0] in ADDITIVE_DETERMINERS or words[:2] == ["a", "further"]) and _one_more(doc, q, quantities)
+        if q.value == 1 and words[0] in {"a", "an"} and q.category in HARM_CATEGORIES and _said_also(doc, q):
+            additive = True  # "a woman was also shot": one more than those told before
         if rank >= lead_sentences:
             if rank < INJURED_LATER_SENTENCES and figure and not bare_number and not partitive and not additive:
                 later.setdefault(q.category, []).append(figure)
@@ -1213,6 +1276,14 @@ def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: 
             # counted, not the category's figure itself
             extra[q.category] = extra.get(q.category, 0) + figure
             continue
+        if figure and q.category in explicit and explicit[q.category] and found_in.get(q.category) == sent_index \
+                and _conjoined(doc, last_q.get(q.category), q):
+            # "two children and a man were found dead": people joined by "and" under one verb add up
+            explicit[q.category][-1] += figure
+            last_q[q.category] = q
+            continue
+        if q.value == 1 and q.term == "suicide":
+            suicide_sents.add(sent_index)
         if q.value == 1 and (words[0] in SINGLE_DETERMINERS or q.term == "suicide"):
             singles.setdefault(q.category, {}).setdefault(rank, set()).add(q.text.lower())
             continue
@@ -1229,8 +1300,13 @@ def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: 
             # "two are in critical condition and five others were hospitalized": seven hurt
             found[-1] += figure
             continue
+        if q.category in HARM_CATEGORIES:
+            figure += _conjoined_extra(doc, q, quantities)  # "three men and three women were wounded": six
         found.append(figure)
         found_in[q.category] = sent_index
+        last_q[q.category] = q
+        if len(found) == 1:
+            first_q[q.category] = (q, sent_index)
     for category, figures in partitives.items():
         explicit.setdefault(category, figures)
 
@@ -1251,13 +1327,18 @@ def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: 
         return (value or 0) + extra[category]
 
     killed = plus_extra("killed", figure_of("killed"))
+    if killed and "killed" in first_q and explicit.get("killed") and killed == explicit["killed"][0]:
+        q0, sent0 = first_q["killed"]
+        if sent0 in suicide_sents and _object_of_agent(doc, q0):
+            killed += 1  # "shot and killed his two sons before taking his own life": the victims and the shooter
     named = _named_dead(sents, ranks, lead_sentences)
     if named > (killed or 0):
         killed = named  # "killing Jane Doe, 18, and John Roe, 20": two dead, named
     injured = plus_extra("injured", figure_of("injured"))
     shot = figure_of("casualties")
     if not killed:
-        killed = 1 if _has_evidence(doc, DEATH_EVIDENCE, _rank_end(sents, ranks, DEATH_EVIDENCE_SENTENCES)) else 0
+        killed = 1 if _has_evidence(doc, DEATH_EVIDENCE, _rank_end(sents, ranks, DEATH_EVIDENCE_SENTENCES)) or (
+            _plain_death(doc[:_rank_end(sents, ranks, PLAIN_DEATH_SENTENCES) or len(doc)])) else 0
     if "casualties" in extra:
         if shot is not None:
             shot += extra["casualties"]  # "two people were shot ... another man was shot": three hit
@@ -1292,6 +1373,68 @@ def article_totals(doc: Doc, quantities: list[Quantity] | None = None, *, pick: 
 ALSO_WORDS = frozenset({"also", "too"})
 OTHERS = frozenset({"other", "others"})
 EARLIER_MARKERS = frozenset({"after", "since", "before"})
+
+
+def _root_of(doc: Doc, q: Quantity) -> Token | None:
+    """The head token of a quantity's span (its counted noun or its number)."""
+    span = doc.char_span(q.start, q.end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _conjoined_extra(doc: Doc, q: Quantity, quantities: list[Quantity]) -> int:
+    """People joined to q's by "and" that no quantity counts: "three men and three women were hurt" (3 more),
+    "four adults and a teen were hit" (1 more)."""
+    root = _root_of(doc, q)
+    if root is None or _unit_of(root) != "people":
+        return 0
+    counted = {(o.start, o.end) for o in quantities if o is not q}
+    starts = {o.start for o in quantities if o is not q}
+    extra = 0
+    for conj in root.conjuncts:
+        if conj.i < root.i or _unit_of(conj) != "people" or conj.ent_type_ == "PERSON":
+            continue
+        if any(c.lower_ == "unborn" for c in conj.children):
+            continue  # "a woman and her unborn baby": casualty counts count people born
+        left = conj.left_edge
+        if left.idx in starts or any(a <= left.idx < b for a, b in counted):
+            continue  # a quantity of its own, already counted by _conjoined
+        numbers = [c for c in conj.children if c.dep_ == "nummod"]
+        if numbers:
+            parsed = parse_words([numbers[0].lower_])
+            if parsed is not None and parsed.value is not None and parsed.value < 100:
+                extra += parsed.value
+        elif conj.tag_ == "NN" and any(c.dep_ in {"det", "poss"} and c.lower_ in SINGLE_DETERMINERS
+                                       for c in conj.children):
+            extra += 1
+    return extra
+
+
+def _conjoined(doc: Doc, a: Quantity | None, b: Quantity) -> bool:
+    """Whether b's people are a conjunct of a's ("two children and a man"): told together, they add up."""
+    if a is None:
+        return False
+    ra, rb = _root_of(doc, a), _root_of(doc, b)
+    return ra is not None and rb is not None and ra.i != rb.i and rb in ra.conjuncts
+
+
+def _object_of_agent(doc: Doc, q: Quantity) -> bool:
+    """Whether q's people are the object of an active verb of harm ("killed his two daughters"): the one
+    who did it is not among them."""
+    root = _root_of(doc, q)
+    while root is not None and root.dep_ == "conj" and root.head.i < root.i:
+        root = root.head
+    return root is not None and root.dep_ == "dobj" and root.head.pos_ == "VERB" and root.head.lemma_ in AGENT_VERBS
+
+
+def _said_also(doc: Doc, q: Quantity) -> bool:
+    """Whether the verb of the person counted by q says "also" / "too" ("a woman was also wounded")."""
+    span = doc.char_span(q.start, q.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    if any(t.ent_type_ == "ORDINAL" or t.lower_ in {"second", "third", "fourth"} for t in span):
+        return False  # "a third victim was also shot": one of those a total already counts
+    verb = span[-1].head
+    return span[-1].dep_ in SUBJECT_DEPS and any(c.lower_ in ALSO_WORDS for c in verb.children)
 
 
 def _one_more(doc: Doc, q: Quantity, quantities: list[Quantity]) -> bool:
@@ -1403,18 +1546,65 @@ def _treated_and_released(span: Doc | Span) -> bool:
     return False
 
 
+def _plain_death(span: Span) -> bool:
+    """A finite 'died' or 'killed' (past or present, not negated, not modal, not 'nearly', not 'no one
+    was killed'), whoever the parser makes its subject or object: in the first sentences of a local
+    report it tells the incident's death even when a headline run into the sentence or a misread
+    object ("shot and killed an 11-year-old last Friday" with "Friday" as the object) hides the victim."""
+    for token in span:
+        if token.pos_ != "VERB" or token.tag_ not in FINITE_OR_PARTICIPLE or token.lemma_ not in PLAIN_DEATH_VERBS:
+            continue
+        if _negated_or_modal(token) or any(c.lower_ in NEAR_MISS for c in token.children):
+            continue
+        if token.dep_ == "conj" and _negated_or_modal(token.head):
+            continue  # "could have been shot and killed"
+        if any(c.dep_ in SUBJECT_DEPS and (c.lower_ in ZERO_WORDS or any(
+                g.lower_ in {"no", "nobody"} for g in c.children)) for c in token.children):
+            continue  # "no one was killed"
+        return True
+    return False
+
+
+FOUND_VERBS = frozenset({"find", "discover", "locate", "recover", "pull"})
+
+
+def _found_dead(token: Token) -> bool:
+    """'was gunned down', 'a body was found', 'police found his body': a death told without a death word."""
+    if token.lemma_ == "gun" and token.pos_ == "VERB" and any(c.lower_ == "down" for c in token.children):
+        return not _negated_or_modal(token)
+    if token.lemma_ == "body" and token.pos_ == "NOUN" and token.dep_ in {"nsubjpass", "dobj"} and (
+            token.head.lemma_ in FOUND_VERBS):
+        return not _negated_or_modal(token.head)
+    return False
+
+
+def _negated_or_modal(verb: Token) -> bool:
+    """'was not shot to death', 'could have left him dead': the verb does not report a fact."""
+    return any(c.dep_ == "neg" or c.tag_ == "MD" for c in verb.children)
+
+
 def _has_evidence(doc: Doc, words: frozenset[str], end: int | None = None) -> bool:
     """A person (name, pronoun or noun) is the one said to have died or been hurt, not negated (tokens
     before `end` only, when given)."""
     for token in doc[:end] if end is not None else doc:
+        if "kill" in words and _found_dead(token):
+            return True
         if token.lemma_ not in words and token.lower_ not in words:
             continue
         if any(c.dep_ == "neg" for c in token.children):
             continue
+        if token.pos_ == "VERB" and any(c.tag_ == "MD" for c in token.children):
+            continue  # "he could have been killed", "she may die": not a report of a death or a wound
         if "wound" in words and any(c.lower_ in FATAL_MODIFIERS for c in token.children):
             continue
-        if token.lower_ in {"fatal", "deadly", "fatally"} and token.head.lemma_ in {"shooting", "shoot", "wound"}:
-            return True  # "the fatal shooting of", "fatally shot"
+        if token.lower_ in {"fatal", "deadly", "fatally"} and token.head.lemma_ in FATAL_HEADS:
+            return True  # "the fatal shooting of", "fatally shot", "was fatally injured"
+        if "kill" in words and token.lower_ == "death" and token.head.lower_ == "to" and (
+                token.head.head.lemma_ in TO_DEATH_VERBS) and not _negated_or_modal(token.head.head):
+            return True  # "was found shot to death", "beaten to death"
+        if "kill" in words and token.lower_ == "dead" and token.head.lemma_ == "leave" and (
+                not _negated_or_modal(token.head)):
+            return True  # "a shooting that left one student dead"
         if token.lower_ == "death" and any(t.lower_ == "shooting" for t in doc[max(0, token.i - 3):token.i]):
             return True  # "the (Thursday morning) shooting death of"
         if token.lower_ == "death" and "kill" in words and any(
@@ -1455,8 +1645,8 @@ def _has_evidence(doc: Doc, words: frozenset[str], end: int | None = None) -> bo
             if child.dep_ == "nsubj" and verb.pos_ == "VERB" and verb.lemma_ not in PATIENT_SUBJECT_VERBS \
                     and verb.i == token.i and child in arguments:
                 continue  # "he shot two people": the subject is the shooter
-            if child.lower_ in {"who", "that"} and verb.dep_ == "relcl":
-                child = verb.head  # "the 2-year-old who died"
+            if child.lower_ in {"who", "that"} and child.head.dep_ == "relcl":
+                child = child.head.head  # "the 2-year-old who died", "a girl who was shot and killed"
             if child.ent_type_ == "PERSON" or child.lower_ in _PERSON_PRONOUNS or (
                     child.pos_ in {"NOUN", "ADJ"} and (_unit_of(child) == "people" or child.lower_.endswith("old"))):
                 if any(c.lower_ in {"no", "nobody"} for c in child.children) or child.lower_ in ZERO_WORDS:
