@@ -88,6 +88,11 @@ TRICKY = [
     ("Gulf Cooperation Council Secretary-General Omar Haddad asked for restraint.", "Omar Haddad", "GCC", "IGO"),
     # "armed group", "terror group": a group head of its own, coded by where it is based
     ("An armed group based in Chad claimed the attack.", "armed group", "TCD", "REB"),
+    # a backer is not the country of the forces it backs; a leader of a coalition is
+    ("US-backed fighters captured the dam.", "US-backed fighters", None, "REB"),
+    ("Nigeria-led troops reached the town.", "Nigeria-led troops", "NGA", "MIL"),
+    # the officer of a named non-state organisation is not the context country's government
+    ("Jordan said so. The HTS spokesman Omar Saleh denied it.", "Omar Saleh", None, None),
 ]
 
 
@@ -149,6 +154,24 @@ def test_later_short_forms_of_a_name_are_the_same_person(nlp_actors: Language, t
     at = text.index(later, text.index(full) + len(full))
     actor = actor_at(doc, at, at + len(later))
     assert actor is not None and actor.name == full
+
+
+def test_a_possessive_inside_an_organisation_name_is_kept(nlp_actors: Language) -> None:
+    doc = nlp_actors("The People’s Liberation Party boycotted the vote.")
+    assert _actor(doc, "People’s Liberation Party").name == "People’s Liberation Party"
+
+
+def test_no_one_is_no_actor(nlp_actors: Language) -> None:
+    doc = nlp_actors("He was no terrorist, his mother said.")
+    assert not [a for a in doc._.actors if "terrorist" in a.name]
+
+
+def test_a_home_town_the_model_tags_as_a_person_is_no_actor() -> None:
+    """ "X, 31, from Chichester": the town (resolved by the places stage) gets neither an actor nor
+    the pronouns that follow."""
+    nlp = sitrep.load(stages=["sitrep_places", "sitrep_actors"])
+    doc = nlp("Dana Whitfield, 31, from Chichester, was hurt. Her family thanked the nurses.")
+    assert [a.name for a in doc._.actors if a.kind == "person"] == ["Dana Whitfield"]
 
 
 def test_a_hyphenated_name_is_kept_as_written(nlp_actors: Language) -> None:

@@ -186,7 +186,7 @@ class ActorsStage:
         trail = sorted({
             (span.start, entry.code) for span, entry in gaz.values()
             if entry.kind in (C.COUNTRY, C.DEMONYM, C.CAPITAL, C.SEAT) and entry.code
-            and not _against(doc, span) and not _qualified_people(span, gaz)
+            and not _against(doc, span) and not _qualified_people(span, gaz) and not _sponsor(doc, span)
         })
         reader = _Reader(self, doc, gaz, trail)
         mentions = reader.read()
@@ -347,8 +347,9 @@ class _Reader:
             return None  # "Bosnian Serbs" tagged PERSON: a group, read from the gazetteer
         if root.dep_ == "compound" and self._title_of(root.head) is not None and len(ent) == 1:
             return None  # "Kurd" in "Turkish Kurd refugees": part of a group phrase
-        if _locative(ent):
-            return None  # "in Tal Afar": a place the NER took for a person
+        if _locative(ent) or (ent.root.dep_ == "pobj" and ent.root.head.lower_ == "from" and any(
+                p.start <= ent.start_char and ent.end_char <= p.end for p in self.places)):
+            return None  # "in Tal Afar", "a man from Chichester": a place the NER took for a person
         tokens = [t for t in ent if t.tag_ != "POS"]
         while tokens and tokens[0].lower_ in _DETS:
             tokens.pop(0)
@@ -361,9 +362,7 @@ class _Reader:
             inner_title.append(tokens.pop(0))
         if not tokens:
             return None
-        contiguous = tokens[-1].i - tokens[0].i + 1 == len(tokens)
-        # the text as written when it is one run ("Ban Ki-moon", not "Ban Ki - moon")
-        name = doc[tokens[0].i:tokens[-1].i + 1].text if contiguous else " ".join(t.text for t in tokens)
+        name = _as_written(tokens)
         title_tokens: list[Token] = []
         # left modifiers inside the noun phrase: "French President Emmanuel Macron", "top negotiator X"
         i = ent.start - 1
@@ -423,7 +422,11 @@ class _Reader:
             country, explicit = self._country_attached(appos_head)
         if country is not None and C.is_igo(country) and sector in (None, "GOV"):
             sector = "IGO"  # "UN Secretary-General X", "NATO's spokesman": an IGO's officer, no government's
-        if country is None and sector is not None:
+        if self._named_organisation_in(title_tokens):
+            # "YPG spokesman X", "Hamas leader X": the officer of a named non-state organisation is
+            # neither a government's nor of the country the sentence is about
+            sector = None if sector == "GOV" else sector
+        elif country is None and sector is not None:
             country = self._context_country(ent.start, state=sector in _DOMESTIC_SECTORS)
         # the mention is the whole noun phrase, title included ("U.N. mediator Diego Cordovez"), so that
         # a span on the title finds the person; an apposition is a second mention of the same person
@@ -443,12 +446,14 @@ class _Reader:
 
     def _organisation(self, ent: Span) -> _Mention | None:
         """A named organisation: IGO, INGO, or a national body coded from its name and modifiers."""
-        tokens = [t for t in ent if t.tag_ != "POS"]
+        # a possessive ending the entity is the sentence's ("the Party's leader"), one inside is the name's
+        # ("People's Liberation Party")
+        tokens = list(ent[:-1]) if ent[-1].tag_ == "POS" else list(ent)
         while tokens and tokens[0].lower_ in _DETS:
             tokens.pop(0)
         if not tokens:
             return None
-        name = " ".join(t.text for t in tokens).replace(" - ", "-")
+        name = _as_written(tokens)
         entry = C.lookup(name)
         if entry is None and C.title_entry(name) is None and (_city_country(name) or _locative(ent)):
             return None  # a place the NER took for an organisation ("Mariupol", "in Sinjar")
@@ -538,6 +543,8 @@ class _Reader:
         if not span_tokens:
             return []
         start = span_tokens[0].i
+        if any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in head.children):
+            return []  # "he was no terrorist", "no soldiers were hurt": nobody
         # "Israel's militia ally in southern Lebanon", "Iran's proxies": the possessor is the other party
         # of the relation, not the actor's country
         relational = head.lower_ in _RELATIONAL_HEADS
@@ -607,7 +614,7 @@ class _Reader:
 
     def _countries_in(self, tokens: list[Token]) -> list[tuple[int, str]]:
         """(token index, code) of every country or IGO named in a phrase, in order; "the country's"
-        counts as the last country named before it; "anti-Syria" and "ethnic X" do not count."""
+        counts as the last country named before it; "anti-Syria", "ethnic X" and "X-backed" do not count."""
         found: list[tuple[int, str]] = []
         seen_spans: set[int] = set()
         for tok in sorted(tokens, key=lambda t: t.i):
@@ -616,8 +623,8 @@ class _Reader:
                 if hit[0].start in seen_spans:
                     continue
                 seen_spans.add(hit[0].start)
-                if _against(self.doc, hit[0]):
-                    continue
+                if _against(self.doc, hit[0]) or _sponsor(self.doc, hit[0]):
+                    continue  # "anti-Syria rebels", "Iran-backed militias": not of that country
                 found.append((tok.i, hit[1].code))
             elif tok.lower_ in ("country", "nation") and tok.dep_ == "poss" and any(
                     c.lower_ in ("the", "this") for c in tok.lefts):
@@ -734,6 +741,12 @@ class _Reader:
             if child.dep_ in _LEFT_MODS or (child.dep_ == "det" and child.lower_ not in _DETS):
                 found.extend(t for t in child.subtree if t.i < head.i)
         return sorted(found, key=lambda t: t.i)
+
+    def _named_organisation_in(self, tokens: list[Token]) -> bool:
+        """Whether a title phrase names an organisation that is no state body ("YPG", "Hamas", not
+        "Interior Ministry", "Pentagon"): an ORG entity outside the gazetteer, no title word in it."""
+        names = [t for t in tokens if t.ent_type_ == "ORG" and t.i not in self.gaz and t.pos_ == "PROPN"]
+        return bool(names) and all(C.title_entry(t.text) is None for t in tokens if t.ent_type_ == "ORG")
 
     def _country_in(self, tokens: list[Token], head: Token) -> tuple[str | None, bool]:
         """The first country or IGO named inside a phrase (adjective, name, possessive, "the country's")."""
@@ -1001,6 +1014,14 @@ def _governing(token: Token) -> Token:
     return token
 
 
+def _as_written(tokens: list[Token]) -> str:
+    """A name as the text writes it when its tokens are one run ("Ban Ki-moon", "Workers’ Party", not
+    "Ban Ki - moon", "Workers ’ Party")."""
+    if tokens[-1].i - tokens[0].i + 1 == len(tokens):
+        return tokens[0].doc[tokens[0].i:tokens[-1].i + 1].text
+    return " ".join(t.text for t in tokens).replace(" - ", "-")
+
+
 def _locative(ent: Span) -> bool:
     """Whether an entity is the object of a place preposition ("in Sinjar", "near Tal Afar") or the
     name a place noun introduces ("the village of Moura")."""
@@ -1028,6 +1049,17 @@ def _against(doc: Doc, span: Span) -> bool:
     if prev.lower_ in ("anti", "pro", "ethnic"):
         return True
     return prev.text == "-" and span.start > 1 and doc[span.start - 2].lower_ in ("anti", "pro", "non", "ex")
+
+
+# "US-backed forces", "Iran-funded militias": the country backs the thing the compound describes; the
+# forces are not its own, and a later "the government" is not its either. ("Saudi-led coalition" is
+# different: the leader takes part, and codes it.)
+_SPONSOR_PARTICIPLES = frozenset({"backed", "funded", "supported", "sponsored", "brokered", "armed", "trained",
+                                  "financed", "allied", "aligned", "installed", "controlled"})
+
+
+def _sponsor(doc: Doc, span: Span) -> bool:
+    return span.end + 1 < len(doc) and doc[span.end].text == "-" and doc[span.end + 1].lower_ in _SPONSOR_PARTICIPLES
 
 
 def _is_igo_code(code: str) -> bool:
