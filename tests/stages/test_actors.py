@@ -91,6 +91,7 @@ TRICKY = [
     # a backer is not the country of the forces it backs; a leader of a coalition is
     ("US-backed fighters captured the dam.", "US-backed fighters", None, "REB"),
     ("Nigeria-led troops reached the town.", "Nigeria-led troops", "NGA", "MIL"),
+    ("A Riyadh-led coalition launched airstrikes on the port.", "Riyadh-led coalition", "SAU", "GOV"),
     # the officer of a named non-state organisation is not the context country's government
     ("Jordan said so. The HTS spokesman Omar Saleh denied it.", "Omar Saleh", None, None),
 ]
