@@ -571,8 +571,10 @@ class _Reader:
         bare = all(t.i == head.i or t.lower_ in phrase.split() for t in span_tokens)
         if kind == "person" and not plural and bare and country is None:
             return []
-        named = any(t.ent_type_ in ("ORG", "PERSON", "FAC") and t.i not in self.gaz
-                    for t in span_tokens if t.i != head.i)
+        # a group named by its organisation ("Isis fighters", "Hamas militants"), also when the NER left
+        # the name untagged
+        named = any((t.ent_type_ in ("ORG", "PERSON", "FAC") or (t.pos_ == "PROPN" and not t.ent_type_))
+                    and t.i not in self.gaz for t in span_tokens if t.i != head.i)
         if country is None and not region and not named and sector != "NGO" and head.lower_ not in _POSTED_ABROAD:
             # "rebels", "the government" with no country: the country the sentence is about; not for
             # a group named by its organisation ("Isis fighters"), nor for people posted abroad
