@@ -93,7 +93,7 @@ TRICKY = [
     ("Nigeria-led troops reached the town.", "Nigeria-led troops", "NGA", "MIL"),
     ("A Riyadh-led coalition launched airstrikes on the port.", "Riyadh-led coalition", "SAU", "GOV"),
     # a group named by its organisation takes no country from the sentence, tagged or not by the NER
-    ("Dozens of Isis fighters surrendered, US officials said.", "Isis fighters", None, "REB"),
+    ("Hundreds of Isis fighters have surrendered, US officials said.", "Isis fighters", None, "REB"),
     # the officer of a named non-state organisation is not the context country's government
     ("Jordan said so. The HTS spokesman Omar Saleh denied it.", "Omar Saleh", None, None),
 ]
