@@ -228,6 +228,14 @@ def test_one_of_a_group_keeps_its_own_text(qnlp):
     assert quote.speaker is not None and quote.speaker.name == "one of the negotiators"
 
 
+def test_who_hung_on_an_abstract_noun_is_the_people_under_it(qnlp):
+    """The parser hangs "who say" on "the plant"; "who" stands for people, not for the plant."""
+    doc = qnlp("The verdict was met with fury by the relatives of workers killed at the plant, who say they are "
+               "“devastated” by it.")
+    quote = doc._.quotes[0]
+    assert quote.speaker is not None and quote.speaker.name.split()[-1] in ("relatives", "workers")
+
+
 @pytest.mark.issue(7)
 def test_relative_pronoun_is_the_local_mention_and_its_antecedent_the_name(qnlp):
     doc = qnlp("The plan was backed by Maria Lopez, who said it would “save the harbour.”")

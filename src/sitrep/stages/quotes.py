@@ -1145,10 +1145,45 @@ def _antecedent_of_relative(pronoun: Token) -> SpacySpan | None:
     while clause.dep_ == "conj" and clause.head.i != clause.i:
         clause = clause.head  # '... whose district went for her but who suggested ...'
     if clause.dep_ in ("relcl", "acl") and clause.head.pos_ in ("NOUN", "PROPN", "PRON"):
-        return _noun_phrase(clause.head)
+        head = clause.head
+        if pronoun.lower_ == "who" and not _person_like(head):
+            # "met with anger by the families of the dead, who say ...": the parser hung the clause on
+            # an abstract noun; "who" is the nearest person-like noun phrase under it
+            under = [t for t in head.subtree if head.i < t.i < pronoun.i and t.pos_ in ("NOUN", "PROPN")
+                     and _person_like(t)]
+            if under:
+                return _noun_phrase(min(under, key=lambda t: (_depth_below(t, head), -t.i)))
+            above = next((t for t in head.ancestors if t.pos_ in ("NOUN", "PROPN") and _person_like(t)), None)
+            if above is not None:  # "the relatives of workers killed at the plant, who say"
+                return _noun_phrase(above)
+        return _noun_phrase(head)
     if pronoun.i > 0 and pronoun.doc[pronoun.i - 1].pos_ in ("NOUN", "PROPN"):
         return _noun_phrase(pronoun.doc[pronoun.i - 1])
     return None
+
+
+# Common nouns that name people, for "who" when no actor covers the noun (a closed class: kin and
+# bystanders the actors stage does not code)
+_PEOPLE_NOUNS = word_set("""
+family families relative relatives parent parents people man men woman women child children resident
+residents victim victims witness witnesses survivor survivors neighbour neighbours neighbor neighbors
+friend friends son sons daughter daughters mother mothers father fathers widow widows
+""")
+
+
+def _person_like(token: Token) -> bool:
+    """Whether a noun can be what "who" stands for: an actor's mention, a named entity of people or
+    places, or a people noun."""
+    if token.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or token.lower_ in _PEOPLE_NOUNS:
+        return True
+    return actor_at(token.doc, token.idx, token.idx + len(token.text)) is not None
+
+
+def _depth_below(token: Token, top: Token) -> int:
+    depth = 0
+    while token.i != top.i and token.head.i != token.i:
+        token, depth = token.head, depth + 1
+    return depth
 
 
 def _clean(text: str) -> str:
