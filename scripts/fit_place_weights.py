@@ -300,7 +300,7 @@ def _item_weights(table: Table, balance: bool) -> np.ndarray | None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from sitrep.stages.places import FEATURES, HAND_WEIGHTS
+    from sitrep.stages.places import FEATURES, WEIGHTS
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cache", type=Path, default=Path("/tmp/geo2"))
@@ -321,7 +321,7 @@ def main(argv: list[str] | None = None) -> None:
     features = list(FEATURES)
     golds, docs = load_dev(args.cache)
     print(f"dev documents: {len(golds)}", file=sys.stderr)
-    hand = dict(HAND_WEIGHTS)
+    hand = dict(WEIGHTS)
     stage = make_stage(hand)
     base = score(stage, golds, docs)
     print("hand-set weights, dev end to end acc@161:", _fmt(base))

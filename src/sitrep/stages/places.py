@@ -163,7 +163,6 @@ WEIGHTS: dict[str, float] = {
     "descriptor_disagrees": -1.25, "division_of_city": -2.5, "within": 4.0, "not_within": -2.0,
     "admin1_top": 1.0, "county_pair": 2.0, "capital_division": -2.5,
 }
-HAND_WEIGHTS = WEIGHTS  # the fitting script's start and prior
 CLUSTER_KM = 200.0  # other names of the article with a likely reading within this distance support it
 CLUSTER_TOP = 3
 PLAUSIBLE_MARGIN = 2.5

@@ -1375,10 +1375,16 @@ OTHERS = frozenset({"other", "others"})
 EARLIER_MARKERS = frozenset({"after", "since", "before"})
 
 
+def _span_of(doc: Doc, q: Quantity) -> Span | None:
+    """The tokens of a quantity's text, or None if they cannot be found."""
+    span = doc.char_span(q.start, q.end, alignment_mode="expand")
+    return span if span is not None and len(span) else None
+
+
 def _root_of(doc: Doc, q: Quantity) -> Token | None:
     """The head token of a quantity's span (its counted noun or its number)."""
-    span = doc.char_span(q.start, q.end, alignment_mode="expand")
-    return span.root if span is not None and len(span) else None
+    span = _span_of(doc, q)
+    return span.root if span is not None else None
 
 
 def _conjoined_extra(doc: Doc, q: Quantity, quantities: list[Quantity]) -> int:
@@ -1428,8 +1434,8 @@ def _object_of_agent(doc: Doc, q: Quantity) -> bool:
 
 def _said_also(doc: Doc, q: Quantity) -> bool:
     """Whether the verb of the person counted by q says "also" / "too" ("a woman was also wounded")."""
-    span = doc.char_span(q.start, q.end, alignment_mode="expand")
-    if span is None or not len(span):
+    span = _span_of(doc, q)
+    if span is None:
         return False
     if any(t.ent_type_ == "ORDINAL" or t.lower_ in {"second", "third", "fourth"} for t in span):
         return False  # "a third victim was also shot": one of those a total already counts
@@ -1443,8 +1449,8 @@ def _one_more(doc: Doc, q: Quantity, quantities: list[Quantity]) -> bool:
     The object of an active verb of harm ("the boy shot and killed another boy", "striking another
     child") is other than the one who did it; a sentence of its own, without "also", is as often the
     next incident of a round-up ("Another person was shot around 3 a.m. on Main Street")."""
-    span = doc.char_span(q.start, q.end, alignment_mode="expand")
-    if span is None or not len(span):
+    span = _span_of(doc, q)
+    if span is None:
         return False
     person = span[-1]
     if person.dep_ == "dobj" and person.head.pos_ == "VERB":
@@ -1546,6 +1552,11 @@ def _treated_and_released(span: Doc | Span) -> bool:
     return False
 
 
+def _nobody(person: Token) -> bool:
+    """'nobody', 'none', 'no one': the person a harm is told of is no one."""
+    return person.lower_ in ZERO_WORDS or any(c.lower_ in {"no", "nobody"} for c in person.children)
+
+
 def _plain_death(span: Span) -> bool:
     """A finite 'died' or 'killed' (past or present, not negated, not modal, not 'nearly', not 'no one
     was killed'), whoever the parser makes its subject or object: in the first sentences of a local
@@ -1558,8 +1569,7 @@ def _plain_death(span: Span) -> bool:
             continue
         if token.dep_ == "conj" and _negated_or_modal(token.head):
             continue  # "could have been shot and killed"
-        if any(c.dep_ in SUBJECT_DEPS and (c.lower_ in ZERO_WORDS or any(
-                g.lower_ in {"no", "nobody"} for g in c.children)) for c in token.children):
+        if any(c.dep_ in SUBJECT_DEPS and _nobody(c) for c in token.children):
             continue  # "no one was killed"
         return True
     return False
@@ -1649,7 +1659,7 @@ def _has_evidence(doc: Doc, words: frozenset[str], end: int | None = None) -> bo
                 child = child.head.head  # "the 2-year-old who died", "a girl who was shot and killed"
             if child.ent_type_ == "PERSON" or child.lower_ in _PERSON_PRONOUNS or (
                     child.pos_ in {"NOUN", "ADJ"} and (_unit_of(child) == "people" or child.lower_.endswith("old"))):
-                if any(c.lower_ in {"no", "nobody"} for c in child.children) or child.lower_ in ZERO_WORDS:
+                if _nobody(child):
                     continue
                 return True
     return False

@@ -9,7 +9,6 @@ from spacy.tokens import Doc
 
 from sitrep.stages.base import doc_text
 
-OPENERS_DOUBLE = "“„«"
 CLOSERS_DOUBLE = "”»"
 QUOTE_CHARS = frozenset(["\"", "“", "”", "„", "«", "»", "‘", "’", "'", "''", "``"])
 _PARAGRAPH = re.compile(r"[^\n]+")

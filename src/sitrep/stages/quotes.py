@@ -161,11 +161,9 @@ queen prince emir sheikh pope cardinal bishop judge prosecutor attorney lawyer a
 analyst expert professor doctor officer captain colonel lieutenant sergeant admiral marshal
 """)
 
-MALE = MALE_PRONOUNS
-FEMALE = FEMALE_PRONOUNS
 NONPERSON = frozenset({"it", "its", "itself"})
 PLURAL = frozenset({"they", "them", "their", "themselves"})
-PRONOUNS = MALE | FEMALE | NONPERSON | PLURAL | frozenset({"i", "we", "you", "one"})
+PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS | NONPERSON | PLURAL | frozenset({"i", "we", "you", "one"})
 
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 # Passive verbs whose subject is the one speaking in "X was quoted as saying", "X was heard saying".
@@ -717,7 +715,7 @@ def _colon_introducer(
     if verb.pos_ in ("VERB", "AUX") and first <= verb.i < c and in_quote[verb.i] < 0:
         subject = next((t for t in verb.children if t.dep_ == "nsubj"), None)
         if subject is not None and (
-            subject.lower_ in MALE | FEMALE | PLURAL | NONPERSON
+            subject.lower_ in MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL | NONPERSON
             or subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
             or subject.lower_ in TITLE_NOUNS
             or actor_at(doc, subject.idx, subject.idx + len(subject)) is not None
@@ -845,7 +843,8 @@ def _speaker_of_cue(cue: Token, in_quote: list[int] | None = None) -> SpacySpan 
         for i in (left, cue.i + 1, left - 1, cue.i + 2):
             if 0 <= i < len(doc) and in_quote[i] < 0 and doc[i].sent == cue.sent:
                 token = doc[i]
-                if not (token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or token.lower_ in MALE | FEMALE | PLURAL):
+                if not (token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+                        or token.lower_ in MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL):
                     continue
                 head = _entity_head(token)
                 if i > cue.i and head.dep_ != "nsubj" and not (
@@ -1097,12 +1096,12 @@ def _resolve_speaker(doc: Doc, text: str, mention: SpacySpan, marks: list[tuple[
         return Speaker(name=resolved.name, actor_id=resolved.actor_id, start=mention.start_char, end=mention.end_char)
     if lower in PRONOUNS and lower not in _INDEFINITE_SOURCES:
         # personal pronouns; "some", "others", "one of the aides" keep their own text below
-        if lower in MALE or lower in FEMALE:
+        if lower in MALE_PRONOUNS or lower in FEMALE_PRONOUNS:
             # the actors stage's resolution (nearest fitting person, gender agreement, not a person only
             # named inside a quotation); beyond its window, the last person named outside a quotation
             # whose gender, where the actors stage knows it, agrees
             actor = _resolved_person(doc, mention) or _previous_actor(
-                doc, mention.start_char, ("person",), marks=marks, gender="m" if lower in MALE else "f")
+                doc, mention.start_char, ("person",), marks=marks, gender="m" if lower in MALE_PRONOUNS else "f")
         elif lower in NONPERSON or lower in PLURAL:
             singular = lower in NONPERSON
             actor = _previous_subject_actor(doc, head, singular=singular) or _previous_actor(
